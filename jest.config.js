@@ -1,0 +1,14 @@
+/** One config for unit, conformance and end-to-end tests; @swc/jest keeps the suite fast on 2 cores. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test', '<rootDir>/bench'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleNameMapper: {
+    '^@chip-ledger/domain$': '<rootDir>/libs/domain/src',
+    '^@chip-ledger/event-store$': '<rootDir>/libs/event-store/src',
+    '^@chip-ledger/projections$': '<rootDir>/libs/projections/src',
+    '^@chip-ledger/application$': '<rootDir>/libs/application/src',
+  },
+  testTimeout: 30000,
+};

@@ -1,0 +1,348 @@
+import type { Actor } from '../core/actor';
+import { hasRole } from '../core/actor';
+import { InvalidReference, NotPermitted, OccurredInFuture } from '../core/common.errors';
+import type { StreamEvents } from '../core/event';
+import { assetStream } from '../core/stream-names';
+import { findAcceleratorModel } from '../catalogue/accelerator-models';
+import type { Facility } from '../facility/facility';
+import type { Party } from '../party/party';
+import { isContainerKind } from './asset-kind';
+import type * as C from './asset.commands';
+import {
+  AlreadyPacked, AssetAlreadyExists, AssetIsPacked, AssetNotFound, ContainerNotEmpty, CustomsHoldActive,
+  FacilityMismatch, InvalidTransition, NotAContainer, NotHeldByCustoms, NotPackedIn, PackingCycle,
+  UnknownAcceleratorModel,
+} from './asset.errors';
+import type { AssetEvent, OwnershipTransferred } from './asset.events';
+import type { AssetScope } from './asset.scope';
+import { outermost } from './asset.scope';
+import type { Asset } from './asset.state';
+
+/** Reported business time may be late, never ahead of the ledger clock by more than this skew. */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+type Decision = StreamEvents<AssetEvent>[];
+
+const on = (assetId: string, ...events: AssetEvent[]): StreamEvents<AssetEvent> => ({ streamName: assetStream(assetId), events });
+
+const existing = (scope: AssetScope, assetId: string): Asset => {
+  if (!scope.asset.exists) throw new AssetNotFound(assetId);
+  return scope.asset;
+};
+
+const referenced = (scope: AssetScope, assetId: string, field: string): Asset => {
+  const asset = scope.assets.get(assetId);
+  if (!asset?.exists) throw new InvalidReference(field, assetId, 'no such asset');
+  return asset;
+};
+
+const facility = (scope: AssetScope, facilityId: string, field: string): Facility => {
+  const found = scope.facilities.get(facilityId);
+  if (!found?.exists) throw new InvalidReference(field, facilityId, 'no such facility');
+  return found;
+};
+
+const party = (scope: AssetScope, partyId: string, field: string): Party => {
+  const found = scope.parties.get(partyId);
+  if (!found?.exists) throw new InvalidReference(field, partyId, 'no such party');
+  return found;
+};
+
+const requireCustodian = (actor: Actor, holder: Asset): void => {
+  if (holder.custodianId !== actor.partyId) {
+    throw new NotPermitted(actor.partyId, `only the custodian of ${holder.assetId} (${holder.custodianId}) may do this`);
+  }
+};
+
+const requireRole = (actor: Actor, role: Parameters<typeof hasRole>[1], why: string): void => {
+  if (!hasRole(actor, role)) throw new NotPermitted(actor.partyId, why);
+};
+
+const requireUnpacked = (asset: Asset, command: string): void => {
+  if (asset.parentId !== null) throw new AssetIsPacked(asset.assetId, asset.parentId, command);
+};
+
+const requireStatus = (asset: Asset, command: string, ...allowed: Asset['status'][]): void => {
+  if (!allowed.includes(asset.status)) throw new InvalidTransition(asset.assetId, asset.status, command);
+};
+
+/** Statuses in which an asset physically sits at its facility. */
+const AT_A_FACILITY: Asset['status'][] = ['at-facility', 'installed', 'decommissioned'];
+
+const manufacture = ({ data, metadata: { actor } }: C.ManufactureAsset, scope: AssetScope): Decision => {
+  requireRole(actor, 'manufacturer', 'only a manufacturer registers assets');
+  if (scope.asset.exists) throw new AssetAlreadyExists(data.assetId);
+  const site = facility(scope, data.facilityId, 'facilityId');
+  if (site.operatorId !== actor.partyId) {
+    throw new NotPermitted(actor.partyId, `a manufacturer registers assets at its own facilities, not ${site.facilityId}`);
+  }
+  if (data.kind === 'chip' && !findAcceleratorModel(data.model)) throw new UnknownAcceleratorModel(data.model);
+  const { assetId, kind, model, facilityId } = data;
+  return [on(assetId, {
+    type: 'AssetManufactured',
+    data: { assetId, kind, model, serialNumber: data.serialNumber ?? null, manufacturerId: actor.partyId, facilityId },
+  })];
+};
+
+const pack = ({ data, metadata: { actor } }: C.PackAssets, scope: AssetScope): Decision => {
+  const parent = existing(scope, data.parentId);
+  const holder = outermost(parent, scope.ancestors);
+  requireCustodian(actor, holder);
+  if (!isContainerKind(parent.kind)) throw new NotAContainer(parent.assetId);
+  requireStatus(holder, 'PackAssets', 'at-facility', 'installed');
+  requireStatus(parent, 'PackAssets', 'at-facility', 'installed');
+  const here = holder.facilityId as string;
+  const around = new Set([parent.assetId, ...scope.ancestors.map((a) => a.assetId)]);
+  const newToParent: string[] = [];
+  const childEvents = data.childIds.flatMap((childId) => {
+    const child = referenced(scope, childId, 'childIds');
+    if (around.has(childId)) throw new PackingCycle(childId, parent.assetId);
+    const listed = parent.childIds.includes(childId);
+    // Both sides already recorded: a retried command that completed. Listed on one side only: finish the write.
+    if (child.parentId === parent.assetId) {
+      if (!listed) newToParent.push(childId);
+      return [];
+    }
+    if (child.parentId !== null) throw new AlreadyPacked(childId, child.parentId);
+    requireStatus(child, 'PackAssets', 'at-facility');
+    if (child.facilityId !== here) throw new FacilityMismatch(childId, child.facilityId, here);
+    requireCustodian(actor, child);
+    if (!listed) newToParent.push(childId);
+    return [on(childId, { type: 'AssetPackedInto', data: { assetId: childId, parentId: parent.assetId } })];
+  });
+  const parentEvents: Decision = newToParent.length
+    ? [on(parent.assetId, { type: 'AssetsPacked', data: { parentId: parent.assetId, childIds: newToParent, facilityId: here } })]
+    : [];
+  return [...parentEvents, ...childEvents];
+};
+
+const unpack = ({ data, metadata: { actor } }: C.UnpackAssets, scope: AssetScope): Decision => {
+  const parent = existing(scope, data.parentId);
+  const holder = outermost(parent, scope.ancestors);
+  requireCustodian(actor, holder);
+  requireStatus(holder, 'UnpackAssets', ...AT_A_FACILITY);
+  const here = holder.facilityId as string;
+  // As with packing, a side already recorded by an earlier, interrupted attempt is not written again.
+  const leaving = data.childIds.map((childId) => {
+    const child = referenced(scope, childId, 'childIds');
+    const listed = parent.childIds.includes(childId);
+    const inside = child.parentId === parent.assetId;
+    if (!listed && !inside) throw new NotPackedIn(childId, parent.assetId);
+    return { childId, listed, inside };
+  });
+  const fromParent = leaving.filter((c) => c.listed).map((c) => c.childId);
+  const parentEvents: Decision = fromParent.length
+    ? [on(parent.assetId, { type: 'AssetsUnpacked', data: { parentId: parent.assetId, childIds: fromParent, facilityId: here } })]
+    : [];
+  return [
+    ...parentEvents,
+    ...leaving.filter((c) => c.inside).map(({ childId }) => on(childId, {
+      type: 'AssetUnpackedFrom', data: { assetId: childId, parentId: parent.assetId, facilityId: here, custodianId: holder.custodianId },
+    })),
+  ];
+};
+
+const ship = ({ data, metadata: { actor } }: C.ShipAsset, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireUnpacked(asset, 'ship');
+  requireCustodian(actor, asset);
+  requireStatus(asset, 'ShipAsset', 'at-facility');
+  const origin = facility(scope, asset.facilityId as string, 'facilityId');
+  const destination = facility(scope, data.toFacilityId, 'toFacilityId');
+  if (destination.facilityId === origin.facilityId) {
+    throw new InvalidReference('toFacilityId', data.toFacilityId, 'the asset is already there');
+  }
+  const carrier = party(scope, data.carrierId, 'carrierId');
+  if (!carrier.roles.includes('carrier')) throw new InvalidReference('carrierId', data.carrierId, 'the party is not a carrier');
+  return [on(asset.assetId, {
+    type: 'AssetShipped',
+    data: {
+      assetId: asset.assetId, fromFacilityId: origin.facilityId, toFacilityId: destination.facilityId,
+      carrierId: carrier.partyId, originCountry: origin.country, destinationCountry: destination.country,
+      crossBorder: origin.country !== destination.country,
+      exportLicence: data.exportLicence ?? null, shipmentRef: data.shipmentRef ?? null,
+    },
+  })];
+};
+
+const receive = ({ data, metadata: { actor } }: C.ReceiveAsset, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireUnpacked(asset, 'receive');
+  const site = facility(scope, data.facilityId, 'facilityId');
+  if (site.operatorId !== actor.partyId) {
+    throw new NotPermitted(actor.partyId, `only the operator of ${site.facilityId} (${site.operatorId}) receives there`);
+  }
+  requireStatus(asset, 'ReceiveAsset', 'in-transit');
+  if (asset.customsHold) throw new CustomsHoldActive(asset.assetId, asset.customsHold.agencyId);
+  const expectedFacilityId = asset.shipment?.toFacilityId as string;
+  return [on(asset.assetId, {
+    type: 'AssetReceived',
+    data: {
+      assetId: asset.assetId, facilityId: site.facilityId, country: site.country, receivedBy: actor.partyId,
+      expectedFacilityId, diverted: expectedFacilityId !== site.facilityId,
+    },
+  })];
+};
+
+const holdAtCustoms = ({ data, metadata: { actor } }: C.HoldAtCustoms, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireRole(actor, 'customs', 'only a customs agency holds assets');
+  requireUnpacked(asset, 'hold');
+  requireStatus(asset, 'HoldAtCustoms', 'in-transit');
+  if (asset.customsHold) throw new CustomsHoldActive(asset.assetId, asset.customsHold.agencyId);
+  return [on(asset.assetId, {
+    type: 'CustomsHeld', data: { assetId: asset.assetId, agencyId: actor.partyId, country: data.country, reason: data.reason },
+  })];
+};
+
+const clearCustoms = ({ data, metadata: { actor } }: C.ClearCustoms, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireRole(actor, 'customs', 'only a customs agency clears assets');
+  requireUnpacked(asset, 'clear');
+  requireStatus(asset, 'ClearCustoms', 'in-transit');
+  const hold = asset.customsHold;
+  if (!hold) throw new NotHeldByCustoms(asset.assetId);
+  if (hold.agencyId !== actor.partyId) {
+    throw new NotPermitted(actor.partyId, `only the holding agency (${hold.agencyId}) releases its hold`);
+  }
+  return [on(asset.assetId, {
+    type: 'CustomsCleared',
+    data: { assetId: asset.assetId, agencyId: actor.partyId, country: hold.country, releaseRef: data.releaseRef ?? null },
+  })];
+};
+
+/** Everything below `root` in the loaded scope, depth first. */
+const contentsOf = (root: Asset, scope: AssetScope): Asset[] =>
+  root.childIds.flatMap((childId) => {
+    const child = scope.assets.get(childId);
+    return child?.exists ? [child, ...contentsOf(child, scope)] : [];
+  });
+
+const transferOwnership = ({ data, metadata: { actor } }: C.TransferOwnership, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  if (asset.ownerId !== actor.partyId) {
+    throw new NotPermitted(actor.partyId, `only the owner of ${asset.assetId} (${asset.ownerId}) transfers it`);
+  }
+  requireStatus(asset, 'TransferOwnership', 'at-facility', 'in-transit', 'installed', 'missing', 'decommissioned');
+  const buyer = party(scope, data.toOwnerId, 'toOwnerId');
+  if (buyer.partyId === asset.ownerId) throw new InvalidReference('toOwnerId', data.toOwnerId, 'already the owner');
+  const transfer = (item: Asset, viaContainerId: string | null): OwnershipTransferred => ({
+    type: 'OwnershipTransferred',
+    data: { assetId: item.assetId, fromOwnerId: item.ownerId, toOwnerId: buyer.partyId, viaContainerId, contractRef: data.contractRef ?? null },
+  });
+  // Contents owned by someone else (leased parts) are not the seller's to sell.
+  const contents = data.includeContents === false ? [] :
+    contentsOf(asset, scope).filter((item) => item.ownerId === asset.ownerId && item.status !== 'destroyed');
+  return [on(asset.assetId, transfer(asset, null)), ...contents.map((item) => on(item.assetId, transfer(item, asset.assetId)))];
+};
+
+const install = ({ data, metadata: { actor } }: C.InstallAsset, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireUnpacked(asset, 'install');
+  requireCustodian(actor, asset);
+  requireStatus(asset, 'InstallAsset', 'at-facility');
+  const site = facility(scope, asset.facilityId as string, 'facilityId');
+  if (site.kind !== 'datacenter') throw new InvalidReference('facilityId', site.facilityId, 'assets are installed only in a datacenter');
+  return [on(asset.assetId, {
+    type: 'AssetInstalled',
+    data: { assetId: asset.assetId, facilityId: site.facilityId, cluster: data.cluster, rack: data.rack ?? null, slot: data.slot ?? null },
+  })];
+};
+
+const uninstall = ({ data, metadata: { actor } }: C.UninstallAsset, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireUnpacked(asset, 'uninstall');
+  requireCustodian(actor, asset);
+  requireStatus(asset, 'UninstallAsset', 'installed');
+  return [on(asset.assetId, { type: 'AssetUninstalled', data: { assetId: asset.assetId, facilityId: asset.facilityId as string } })];
+};
+
+const reportMissing = ({ data, metadata: { actor } }: C.ReportAssetMissing, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  const mayReport = asset.custodianId === actor.partyId || asset.ownerId === actor.partyId || hasRole(actor, 'investigator');
+  if (!mayReport) throw new NotPermitted(actor.partyId, 'only the custodian, the owner or an investigator reports an asset missing');
+  requireUnpacked(asset, 'report missing');
+  requireStatus(asset, 'ReportAssetMissing', 'at-facility', 'in-transit', 'installed', 'decommissioned');
+  const lastKnownFacilityId = asset.facilityId ?? asset.shipment?.fromFacilityId ?? null;
+  return [on(asset.assetId, {
+    type: 'AssetReportedMissing', data: { assetId: asset.assetId, reportedBy: actor.partyId, lastKnownFacilityId, circumstances: data.circumstances },
+  })];
+};
+
+const recover = ({ data, metadata: { actor } }: C.RecoverAsset, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  const site = facility(scope, data.facilityId, 'facilityId');
+  if (site.operatorId !== actor.partyId && !hasRole(actor, 'investigator')) {
+    throw new NotPermitted(actor.partyId, `only the operator of ${site.facilityId} or an investigator records a recovery there`);
+  }
+  requireStatus(asset, 'RecoverAsset', 'missing');
+  return [on(asset.assetId, {
+    type: 'AssetRecovered', data: { assetId: asset.assetId, facilityId: site.facilityId, custodianId: site.operatorId },
+  })];
+};
+
+const decommission = ({ data, metadata: { actor } }: C.DecommissionAsset, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireUnpacked(asset, 'decommission');
+  requireCustodian(actor, asset);
+  requireStatus(asset, 'DecommissionAsset', 'at-facility', 'installed');
+  return [on(asset.assetId, {
+    type: 'AssetDecommissioned', data: { assetId: asset.assetId, facilityId: asset.facilityId as string, reason: data.reason },
+  })];
+};
+
+const destroy = ({ data, metadata: { actor } }: C.DestroyAsset, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  requireUnpacked(asset, 'destroy');
+  requireCustodian(actor, asset);
+  requireStatus(asset, 'DestroyAsset', 'decommissioned');
+  // A certificate covers what it names: destroying a full container would leave its contents unaccounted for.
+  if (asset.childIds.length) throw new ContainerNotEmpty(asset.assetId, asset.childIds);
+  return [on(asset.assetId, {
+    type: 'AssetDestroyed',
+    data: { assetId: asset.assetId, facilityId: asset.facilityId as string, certificateRef: data.certificateRef, method: data.method ?? null },
+  })];
+};
+
+const attestLocation = ({ data, metadata: { actor } }: C.AttestLocation, scope: AssetScope): Decision => {
+  const asset = existing(scope, data.assetId);
+  const site = facility(scope, data.observedFacilityId, 'observedFacilityId');
+  const holder = outermost(asset, scope.ancestors);
+  const mayAttest = hasRole(actor, 'customs', 'investigator') || site.operatorId === actor.partyId || holder.custodianId === actor.partyId;
+  if (!mayAttest) throw new NotPermitted(actor.partyId, 'only customs, an investigator, the custodian or the facility operator attests a location');
+  requireStatus(asset, 'AttestLocation', 'at-facility', 'in-transit', 'installed', 'missing', 'decommissioned');
+  const expectedFacilityId = AT_A_FACILITY.includes(holder.status) ? holder.facilityId : null;
+  return [on(asset.assetId, {
+    type: 'LocationAttested',
+    data: {
+      assetId: asset.assetId, attestedBy: actor.partyId, method: data.method, observedFacilityId: site.facilityId,
+      expectedFacilityId, matches: expectedFacilityId === site.facilityId,
+    },
+  })];
+};
+
+/**
+ * Every custody rule lives here. Pure: the scope carries every state consulted, the metadata carries time and actor.
+ * Returns events per stream, container first; an empty decision means the command had already taken effect.
+ */
+export const decideAsset = (command: C.AssetCommand, scope: AssetScope): Decision => {
+  const { occurredAt, now } = command.metadata;
+  if (Date.parse(occurredAt) - Date.parse(now) > MAX_CLOCK_SKEW_MS) throw new OccurredInFuture(occurredAt, now);
+  switch (command.type) {
+    case 'ManufactureAsset': return manufacture(command, scope);
+    case 'PackAssets': return pack(command, scope);
+    case 'UnpackAssets': return unpack(command, scope);
+    case 'ShipAsset': return ship(command, scope);
+    case 'ReceiveAsset': return receive(command, scope);
+    case 'HoldAtCustoms': return holdAtCustoms(command, scope);
+    case 'ClearCustoms': return clearCustoms(command, scope);
+    case 'TransferOwnership': return transferOwnership(command, scope);
+    case 'InstallAsset': return install(command, scope);
+    case 'UninstallAsset': return uninstall(command, scope);
+    case 'ReportAssetMissing': return reportMissing(command, scope);
+    case 'RecoverAsset': return recover(command, scope);
+    case 'DecommissionAsset': return decommission(command, scope);
+    case 'DestroyAsset': return destroy(command, scope);
+    case 'AttestLocation': return attestLocation(command, scope);
+  }
+};

@@ -1,0 +1,99 @@
+import { CustodyError } from '../core/custody-error';
+import type { AssetStatus } from './asset-kind';
+
+export class AssetNotFound extends CustodyError {
+  readonly code = 'asset-not-found';
+  constructor(readonly assetId: string) {
+    super(`Asset ${assetId} is not registered`, { assetId });
+  }
+}
+
+export class AssetAlreadyExists extends CustodyError {
+  readonly code = 'asset-already-exists';
+  constructor(readonly assetId: string) {
+    super(`Asset ${assetId} is already registered`, { assetId });
+  }
+}
+
+/** The asset's status does not allow the command (e.g. shipping an asset that is in transit). */
+export class InvalidTransition extends CustodyError {
+  readonly code = 'invalid-transition';
+  constructor(readonly assetId: string, readonly status: AssetStatus, readonly command: string) {
+    super(`Asset ${assetId} is ${status}: ${command} is not allowed`, { assetId, status, command });
+  }
+}
+
+/** Packed assets move with their container: commands that move one must target the outermost container. */
+export class AssetIsPacked extends CustodyError {
+  readonly code = 'asset-is-packed';
+  constructor(readonly assetId: string, readonly parentId: string, readonly command: string) {
+    super(`Asset ${assetId} is packed in ${parentId}: unpack it, or ${command} its outermost container`, {
+      assetId, parentId, command,
+    });
+  }
+}
+
+export class NotAContainer extends CustodyError {
+  readonly code = 'not-a-container';
+  constructor(readonly assetId: string) {
+    super(`Asset ${assetId} is a chip: only boards, servers, racks, pallets and crates hold other assets`, { assetId });
+  }
+}
+
+export class PackingCycle extends CustodyError {
+  readonly code = 'packing-cycle';
+  constructor(readonly assetId: string, readonly parentId: string) {
+    super(`Asset ${assetId} cannot be packed into ${parentId}, which it contains`, { assetId, parentId });
+  }
+}
+
+export class AlreadyPacked extends CustodyError {
+  readonly code = 'already-packed';
+  constructor(readonly assetId: string, readonly parentId: string) {
+    super(`Asset ${assetId} is already packed in ${parentId}`, { assetId, parentId });
+  }
+}
+
+export class NotPackedIn extends CustodyError {
+  readonly code = 'not-packed-in';
+  constructor(readonly assetId: string, readonly parentId: string) {
+    super(`Asset ${assetId} is not packed in ${parentId}`, { assetId, parentId });
+  }
+}
+
+export class FacilityMismatch extends CustodyError {
+  readonly code = 'facility-mismatch';
+  constructor(readonly assetId: string, readonly facilityId: string | null, readonly expectedFacilityId: string) {
+    super(`Asset ${assetId} is at ${facilityId ?? 'no facility'}, not at ${expectedFacilityId}`, {
+      assetId, facilityId, expectedFacilityId,
+    });
+  }
+}
+
+export class ContainerNotEmpty extends CustodyError {
+  readonly code = 'container-not-empty';
+  constructor(readonly assetId: string, readonly childIds: readonly string[]) {
+    super(`Asset ${assetId} still holds ${childIds.length} asset(s): unpack them first`, { assetId, childIds });
+  }
+}
+
+export class CustomsHoldActive extends CustodyError {
+  readonly code = 'customs-hold-active';
+  constructor(readonly assetId: string, readonly agencyId: string) {
+    super(`Asset ${assetId} is held by customs agency ${agencyId}`, { assetId, agencyId });
+  }
+}
+
+export class NotHeldByCustoms extends CustodyError {
+  readonly code = 'not-held-by-customs';
+  constructor(readonly assetId: string) {
+    super(`Asset ${assetId} is not held by customs`, { assetId });
+  }
+}
+
+export class UnknownAcceleratorModel extends CustodyError {
+  readonly code = 'unknown-accelerator-model';
+  constructor(readonly model: string) {
+    super(`Chip model ${model} is not in the accelerator catalogue`, { model });
+  }
+}

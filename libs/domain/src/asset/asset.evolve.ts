@@ -1,0 +1,75 @@
+import type { AssetEvent } from './asset.events';
+import type { Asset, AssetFlag, AssetState } from './asset.state';
+
+const flagged = (asset: Asset, flag: AssetFlag): readonly AssetFlag[] =>
+  asset.flags.includes(flag) ? asset.flags : [...asset.flags, flag];
+
+export const evolveAsset = (state: AssetState, event: AssetEvent): AssetState => {
+  if (event.type === 'AssetManufactured') {
+    const { assetId, kind, model, serialNumber, manufacturerId, facilityId } = event.data;
+    return {
+      exists: true, assetId, kind, model, serialNumber, manufacturerId, status: 'at-facility',
+      ownerId: manufacturerId, custodianId: manufacturerId, facilityId, parentId: null, childIds: [],
+      shipment: null, customsHold: null, installation: null, flags: [],
+    };
+  }
+  if (!state.exists) return state;
+  const asset = state;
+  switch (event.type) {
+    case 'AssetsPacked':
+      return { ...asset, childIds: [...asset.childIds, ...event.data.childIds] };
+    case 'AssetsUnpacked': {
+      const removed = new Set(event.data.childIds);
+      return { ...asset, childIds: asset.childIds.filter((id) => !removed.has(id)) };
+    }
+    case 'AssetPackedInto':
+      return { ...asset, parentId: event.data.parentId };
+    case 'AssetUnpackedFrom':
+      return { ...asset, parentId: null, facilityId: event.data.facilityId, custodianId: event.data.custodianId };
+    case 'AssetShipped': {
+      const { fromFacilityId, toFacilityId, carrierId, crossBorder } = event.data;
+      return {
+        ...asset, status: 'in-transit', facilityId: null, custodianId: carrierId,
+        shipment: { fromFacilityId, toFacilityId, carrierId, crossBorder },
+      };
+    }
+    case 'AssetReceived': {
+      const { facilityId, receivedBy, diverted } = event.data;
+      return {
+        ...asset, status: 'at-facility', facilityId, custodianId: receivedBy, shipment: null, customsHold: null,
+        flags: diverted ? flagged(asset, 'diverted') : asset.flags,
+      };
+    }
+    case 'CustomsHeld': {
+      const { agencyId, country, reason } = event.data;
+      return { ...asset, customsHold: { agencyId, country, reason } };
+    }
+    case 'CustomsCleared':
+      return { ...asset, customsHold: null };
+    case 'OwnershipTransferred':
+      return { ...asset, ownerId: event.data.toOwnerId };
+    case 'AssetInstalled': {
+      const { cluster, rack, slot } = event.data;
+      return { ...asset, status: 'installed', installation: { cluster, rack, slot } };
+    }
+    case 'AssetUninstalled':
+      return { ...asset, status: 'at-facility', installation: null };
+    case 'AssetReportedMissing':
+      return {
+        ...asset, status: 'missing', facilityId: null, shipment: null, customsHold: null, installation: null,
+        flags: flagged(asset, 'was-missing'),
+      };
+    case 'AssetRecovered':
+      return { ...asset, status: 'at-facility', facilityId: event.data.facilityId, custodianId: event.data.custodianId };
+    case 'AssetDecommissioned':
+      return { ...asset, status: 'decommissioned', installation: null };
+    case 'AssetDestroyed':
+      return { ...asset, status: 'destroyed' };
+    case 'LocationAttested':
+      return event.data.matches ? asset : { ...asset, flags: flagged(asset, 'location-mismatch') };
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+};
