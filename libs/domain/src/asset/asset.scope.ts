@@ -1,6 +1,7 @@
 import type { FacilityState } from '../facility/facility';
 import type { PartyState } from '../party/party';
 import type { AssetCommand } from './asset.commands';
+import { targetAssetId } from './asset.commands';
 import type { Asset, AssetState } from './asset.state';
 
 /**
@@ -55,4 +56,47 @@ export const scopeRequest = (command: AssetCommand, asset: AssetState, ancestors
     case 'DestroyAsset':
       return none;
   }
+};
+
+export type ScopeLoaders = {
+  readonly asset: (assetId: string) => Promise<AssetState>;
+  readonly facility: (facilityId: string) => Promise<FacilityState>;
+  readonly party: (partyId: string) => Promise<PartyState>;
+};
+
+/** Packing refuses cycles, so a chain longer than this means corrupt data rather than a deep rack. */
+const MAX_NESTING = 32;
+
+const ancestorsOf = async (asset: AssetState, load: ScopeLoaders['asset']): Promise<Asset[]> => {
+  const chain: Asset[] = [];
+  let parentId = asset.exists ? asset.parentId : null;
+  while (parentId !== null && chain.length < MAX_NESTING) {
+    const parent = await load(parentId);
+    if (!parent.exists) break;
+    chain.push(parent);
+    parentId = parent.parentId;
+  }
+  return chain;
+};
+
+/**
+ * Gathers the states a decision about `command` consults, through loaders the caller supplies (a store, or a map
+ * in tests). Loads the target first, then what `scopeRequest` asks for given the target.
+ */
+export const loadAssetScope = async (command: AssetCommand, load: ScopeLoaders): Promise<AssetScope> => {
+  const asset = await load.asset(targetAssetId(command));
+  const ancestors = await ancestorsOf(asset, load.asset);
+  const request = scopeRequest(command, asset, ancestors);
+  const assets = new Map<string, AssetState>();
+  const visit = async (assetId: string, withContents: boolean): Promise<void> => {
+    if (assets.has(assetId)) return;
+    const state = await load.asset(assetId);
+    assets.set(assetId, state);
+    if (withContents && state.exists) for (const childId of state.childIds) await visit(childId, true);
+  };
+  for (const assetId of request.assetIds) await visit(assetId, false);
+  if (request.descendants && asset.exists) for (const childId of asset.childIds) await visit(childId, true);
+  const facilities = new Map(await Promise.all(request.facilityIds.map(async (id) => [id, await load.facility(id)] as const)));
+  const parties = new Map(await Promise.all(request.partyIds.map(async (id) => [id, await load.party(id)] as const)));
+  return { asset, ancestors, assets, facilities, parties };
 };
