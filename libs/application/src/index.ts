@@ -1,0 +1,5 @@
+export * from './application.errors';
+export * from './clock';
+export * from './ledger-command';
+export * from './ledger-command-handler';
+export * from './stream-reader';

@@ -1,0 +1,160 @@
+import type { AssetEvent, FacilityEvent, FacilityState, PartyEvent, PartyState, StreamEvents } from '@chip-ledger/domain';
+import {
+  assetStream, decideAsset, decideFacility, decideParty, evolveAsset, evolveFacility, evolveParty, facilityStream,
+  initialAssetState, initialFacilityState, initialPartyState, loadAssetScope, partyStream,
+} from '@chip-ledger/domain';
+import type { EventMetadata, EventStore, GlobalPosition, RecordedEvent, StreamWrite } from '@chip-ledger/event-store';
+import { WrongExpectedRevision, deterministicEventId } from '@chip-ledger/event-store';
+import { ConcurrencyConflict, StaleRevision } from './application.errors';
+import type { LedgerCommand } from './ledger-command';
+import { isPartyCommand, targetStreamOf } from './ledger-command';
+import { StreamReader } from './stream-reader';
+
+export type CommandOptions = {
+  /** The client's If-Match: the target stream's revision it last saw. Without it conflicts are retried here. */
+  readonly expectedRevision?: bigint;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+};
+
+export type CommandResult = {
+  readonly commandId: string;
+  readonly streamName: string;
+  /** The target stream's revision after the command; null when the command wrote nothing to a missing stream. */
+  readonly revision: bigint | null;
+  /** Where the command's last event sits in the global log: read models that reached it reflect the command. */
+  readonly position: GlobalPosition | null;
+  /** Types of the events the command wrote to its target stream. */
+  readonly events: readonly string[];
+  /** True when the command had already been carried out and nothing new was written. */
+  readonly replayed: boolean;
+};
+
+const SCHEMA_VERSION = 1;
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Facilities and parties are registered once and never change in any way an asset decision consults (a facility's
+ * operator and country, a party's roles), so their registered states can be kept across commands.
+ */
+class ReferenceCache {
+  private readonly facilities = new Map<string, FacilityState>();
+  private readonly parties = new Map<string, PartyState>();
+
+  async facility(id: string, load: () => Promise<FacilityState>): Promise<FacilityState> {
+    return this.facilities.get(id) ?? this.keep(this.facilities, id, await load());
+  }
+
+  async party(id: string, load: () => Promise<PartyState>): Promise<PartyState> {
+    return this.parties.get(id) ?? this.keep(this.parties, id, await load());
+  }
+
+  private keep<S extends { exists: boolean }>(cache: Map<string, S>, id: string, state: S): S {
+    if (state.exists) cache.set(id, state);
+    return state;
+  }
+}
+
+type LedgerEvent = AssetEvent | PartyEvent | FacilityEvent;
+
+/** Load, decide, append with the expected revision: the write path shared by the API, the CLI and the benchmark. */
+export class LedgerCommandHandler {
+  private readonly references = new ReferenceCache();
+
+  constructor(private readonly store: EventStore) {}
+
+  async execute(command: LedgerCommand, options: CommandOptions = {}): Promise<CommandResult> {
+    const target = targetStreamOf(command);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(command, target, options);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+        if (options.expectedRevision !== undefined && error.streamName === target) {
+          throw new StaleRevision(target, options.expectedRevision, typeof error.actual === 'bigint' ? error.actual : null);
+        }
+        if (attempt >= MAX_ATTEMPTS) throw new ConcurrencyConflict(error.streamName, attempt);
+      }
+    }
+  }
+
+  private async attempt(command: LedgerCommand, target: string, options: CommandOptions): Promise<CommandResult> {
+    const reader = new StreamReader(this.store);
+    const targetStream = await reader.read(target);
+    const earlier = targetStream.events.filter((event) => event.metadata.commandId === command.metadata.commandId);
+    if (earlier.length) return replay(command.metadata.commandId, target, earlier);
+    if (options.expectedRevision !== undefined && options.expectedRevision !== targetStream.revision) {
+      throw new StaleRevision(target, options.expectedRevision, targetStream.revision);
+    }
+    const decision: StreamEvents<LedgerEvent>[] = await this.decide(command, reader);
+    // The target stream goes last: its events mark the command as done, so a retry after an interrupted
+    // multi-stream write (EventStoreDB) re-decides and completes the rest instead of answering "done".
+    const ordered = [...decision.filter((s) => s.streamName !== target), ...decision.filter((s) => s.streamName === target)];
+    const writes = await Promise.all(ordered.filter((s) => s.events.length).map(async (s): Promise<StreamWrite> => {
+      const revision = await reader.revisionOf(s.streamName);
+      return {
+        streamName: s.streamName,
+        expectedRevision: revision === undefined ? 'any' : revision === null ? 'no-stream' : revision,
+        events: s.events.map((event, index) => ({
+          id: deterministicEventId(command.metadata.commandId, s.streamName, index),
+          type: event.type,
+          data: event.data as Record<string, unknown>,
+          metadata: this.metadataFor(command, options),
+        })),
+      };
+    }));
+    const targetWrite = writes.find((w) => w.streamName === target);
+    if (!writes.length) {
+      return { commandId: command.metadata.commandId, streamName: target, revision: targetStream.revision, position: null, events: [], replayed: false };
+    }
+    const results = writes.length === 1
+      ? [await this.store.appendToStream(writes[0].streamName, writes[0].events, writes[0].expectedRevision)]
+      : await this.store.appendToStreams(writes);
+    const last = results[results.length - 1];
+    return {
+      commandId: command.metadata.commandId,
+      streamName: target,
+      revision: targetWrite ? last.nextExpectedRevision : targetStream.revision,
+      position: last.position,
+      events: targetWrite ? targetWrite.events.map((e) => e.type) : [],
+      replayed: false,
+    };
+  }
+
+  private async decide(command: LedgerCommand, reader: StreamReader): Promise<StreamEvents<LedgerEvent>[]> {
+    const party = (id: string) =>
+      this.references.party(id, () => reader.state(partyStream(id), evolveParty, initialPartyState()));
+    if (command.type === 'RegisterFacility') {
+      const facility = await reader.state(facilityStream(command.data.facilityId), evolveFacility, initialFacilityState());
+      const operator = await party(command.data.operatorId);
+      return [{ streamName: facilityStream(command.data.facilityId), events: decideFacility(command, facility, operator) }];
+    }
+    if (isPartyCommand(command)) {
+      const stream = partyStream(command.data.partyId);
+      return [{ streamName: stream, events: decideParty(command, await reader.state(stream, evolveParty, initialPartyState())) }];
+    }
+    const scope = await loadAssetScope(command, {
+      asset: (id) => reader.state(assetStream(id), evolveAsset, initialAssetState()),
+      facility: (id) =>
+        this.references.facility(id, () => reader.state(facilityStream(id), evolveFacility, initialFacilityState())),
+      party,
+    });
+    return decideAsset(command, scope);
+  }
+
+  private metadataFor(command: LedgerCommand, options: CommandOptions): EventMetadata {
+    const { commandId, occurredAt, now, actor } = command.metadata;
+    return {
+      occurredAt, recordedAt: now, actor: actor.partyId, commandId,
+      correlationId: options.correlationId ?? commandId, causationId: options.causationId ?? commandId,
+      schemaVersion: SCHEMA_VERSION,
+    };
+  }
+}
+
+const replay = (commandId: string, streamName: string, events: readonly RecordedEvent[]): CommandResult => {
+  const last = events[events.length - 1];
+  return {
+    commandId, streamName, revision: last.revision, position: last.position, events: events.map((e) => e.type), replayed: true,
+  };
+};
