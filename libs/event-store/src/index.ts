@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './event-store.errors';
 export * from './event-envelope';
 export * from './position';
+export * from './sqlite/sqlite-event-store';
