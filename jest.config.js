@@ -11,4 +11,5 @@ module.exports = {
     '^@chip-ledger/application$': '<rootDir>/libs/application/src',
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
