@@ -10,12 +10,12 @@ import { isContainerKind } from './asset-kind';
 import type * as C from './asset.commands';
 import {
   AlreadyPacked, AssetAlreadyExists, AssetIsPacked, AssetNotFound, ContainerNotEmpty, CustomsHoldActive,
-  FacilityMismatch, InvalidTransition, NotAContainer, NotHeldByCustoms, NotPackedIn, PackingCycle,
+  FacilityMismatch, InvalidTransition, NestingTooDeep, NotAContainer, NotHeldByCustoms, NotPackedIn, PackingCycle,
   UnknownAcceleratorModel,
 } from './asset.errors';
 import type { AssetEvent, OwnershipTransferred } from './asset.events';
 import type { AssetScope } from './asset.scope';
-import { outermost } from './asset.scope';
+import { MAX_NESTING, outermost } from './asset.scope';
 import type { Asset } from './asset.state';
 
 /** Reported business time may be late, never ahead of the ledger clock by more than this skew. */
@@ -92,9 +92,12 @@ const pack = ({ data, metadata: { actor } }: C.PackAssets, scope: AssetScope): D
   requireStatus(holder, 'PackAssets', 'at-facility', 'installed');
   requireStatus(parent, 'PackAssets', 'at-facility', 'installed');
   const here = holder.facilityId as string;
+  // The loader stops at MAX_NESTING ancestors: with a chain that long, `around` may miss the real outermost container.
+  if (scope.ancestors.length >= MAX_NESTING) throw new NestingTooDeep(parent.assetId, MAX_NESTING);
   const around = new Set([parent.assetId, ...scope.ancestors.map((a) => a.assetId)]);
   const newToParent: string[] = [];
-  const childEvents = data.childIds.flatMap((childId) => {
+  // A child named twice would be written twice and listed twice in the container.
+  const childEvents = [...new Set(data.childIds)].flatMap((childId) => {
     const child = referenced(scope, childId, 'childIds');
     if (around.has(childId)) throw new PackingCycle(childId, parent.assetId);
     const listed = parent.childIds.includes(childId);
@@ -123,7 +126,7 @@ const unpack = ({ data, metadata: { actor } }: C.UnpackAssets, scope: AssetScope
   requireStatus(holder, 'UnpackAssets', ...AT_A_FACILITY);
   const here = holder.facilityId as string;
   // As with packing, a side already recorded by an earlier, interrupted attempt is not written again.
-  const leaving = data.childIds.map((childId) => {
+  const leaving = [...new Set(data.childIds)].map((childId) => {
     const child = referenced(scope, childId, 'childIds');
     const listed = parent.childIds.includes(childId);
     const inside = child.parentId === parent.assetId;

@@ -47,6 +47,14 @@ export class PackingCycle extends CustodyError {
   }
 }
 
+/** Containers are loaded up to MAX_NESTING deep: past that a cycle could not be ruled out, nor the outermost found. */
+export class NestingTooDeep extends CustodyError {
+  readonly code = 'nesting-too-deep';
+  constructor(readonly assetId: string, readonly maxDepth: number) {
+    super(`Asset ${assetId} is nested ${maxDepth} containers deep: nothing more can be packed into it`, { assetId, maxDepth });
+  }
+}
+
 export class AlreadyPacked extends CustodyError {
   readonly code = 'already-packed';
   constructor(readonly assetId: string, readonly parentId: string) {

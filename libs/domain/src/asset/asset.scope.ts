@@ -65,7 +65,7 @@ export type ScopeLoaders = {
 };
 
 /** Packing refuses cycles, so a chain longer than this means corrupt data rather than a deep rack. */
-const MAX_NESTING = 32;
+export const MAX_NESTING = 32;
 
 const ancestorsOf = async (asset: AssetState, load: ScopeLoaders['asset']): Promise<Asset[]> => {
   const chain: Asset[] = [];

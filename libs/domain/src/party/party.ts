@@ -61,9 +61,14 @@ export const decideParty = (command: PartyCommand, state: PartyState): PartyEven
       if (command.data.roles.length === 0) throw new InvalidReference('roles', '[]', 'a party needs at least one role');
       return [{ type: 'PartyRegistered', data: { ...command.data, roles: [...new Set(command.data.roles)] } }];
     }
-    case 'IssueApiKey':
-      requireParty(state, command.data.partyId);
+    case 'IssueApiKey': {
+      const party = requireParty(state, command.data.partyId);
+      // One secret per key id: a second hash under an active id would be listed twice and revoked together.
+      if (party.activeKeyIds.includes(command.data.keyId)) {
+        throw new InvalidReference('keyId', command.data.keyId, 'already an active key for this party');
+      }
       return [{ type: 'ApiKeyIssued', data: command.data }];
+    }
     case 'RevokeApiKey': {
       const party = requireParty(state, command.data.partyId);
       if (!party.activeKeyIds.includes(command.data.keyId)) {
