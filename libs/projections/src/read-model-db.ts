@@ -1,0 +1,195 @@
+import Database from 'better-sqlite3';
+
+/**
+ * Read-model schema. Read models are disposable (the log is the truth), so a schema change is a version bump: a file
+ * at another version has its read models dropped and recreated, its checkpoint with them, and the runner replays the
+ * log from the start. Version 0 is a new file.
+ */
+export const READ_MODEL_SCHEMA_VERSION = 1;
+
+/** Tables the projection owns, in a stable order (rebuild truncates these; tests dump them). */
+export const READ_MODEL_TABLES = [
+  'assets', 'asset_events', 'timeline', 'asset_parties', 'facility_inventory', 'parties', 'facilities', 'api_keys',
+  'projection_checkpoint',
+] as const;
+export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
+
+const SCHEMA = `
+  -- Current state of every asset. Effective columns (status, facility_id, country, custodian_id, shipment,
+  -- customs_hold, installation) are what the world sees: a packed asset takes them from its outermost container.
+  -- own_* columns are the asset's own (frozen while packed) state, kept so the projection can resume from the file.
+  CREATE TABLE assets (
+    asset_id TEXT NOT NULL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    model TEXT NOT NULL,
+    serial_number TEXT,
+    manufacturer_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    own_status TEXT NOT NULL,
+    facility_id TEXT,
+    country TEXT,
+    owner_id TEXT NOT NULL,
+    custodian_id TEXT NOT NULL,
+    parent_id TEXT,
+    root_id TEXT NOT NULL,
+    flags TEXT NOT NULL,
+    customs_hold TEXT,
+    shipment TEXT,
+    installation TEXT,
+    own_facility_id TEXT,
+    own_custodian_id TEXT NOT NULL,
+    own_customs_hold TEXT,
+    own_shipment TEXT,
+    own_installation TEXT,
+    last_event_type TEXT NOT NULL,
+    last_occurred_at TEXT NOT NULL,
+    last_recorded_at TEXT NOT NULL,
+    last_position TEXT NOT NULL,
+    revision INTEGER NOT NULL
+  );
+  -- (filter, asset_id): every list filter pages on asset_id straight off its index.
+  CREATE INDEX assets_by_owner ON assets (owner_id, asset_id);
+  CREATE INDEX assets_by_custodian ON assets (custodian_id, asset_id);
+  CREATE INDEX assets_by_facility ON assets (facility_id, asset_id);
+  CREATE INDEX assets_by_country ON assets (country, asset_id);
+  CREATE INDEX assets_by_status ON assets (status, asset_id);
+  CREATE INDEX assets_by_model ON assets (model, asset_id);
+  CREATE INDEX assets_by_parent ON assets (parent_id, asset_id);
+
+  -- Every asset event once, in log order. Timeline rows point here, so a rack's shipment is stored once however
+  -- many chips it carries. The encoded position is derived from pos_commit and pos_prepare.
+  CREATE TABLE asset_events (
+    pos_commit INTEGER NOT NULL,
+    pos_prepare INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    asset_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor TEXT,
+    data TEXT NOT NULL,
+    PRIMARY KEY (pos_commit, pos_prepare)
+  ) WITHOUT ROWID;
+
+  -- Per asset: its own events (via_asset_id NULL) and its containers' events while it was inside them, each with
+  -- the asset's effective state just after the event (the s_* snapshot columns). Rows are appended in log order
+  -- (a rowid table keeps them dense); the index serves one asset's timeline.
+  CREATE TABLE timeline (
+    asset_id TEXT NOT NULL,
+    pos_commit INTEGER NOT NULL,
+    pos_prepare INTEGER NOT NULL,
+    via_asset_id TEXT,
+    s_status TEXT NOT NULL,
+    s_facility_id TEXT,
+    s_country TEXT,
+    s_owner_id TEXT NOT NULL,
+    s_custodian_id TEXT NOT NULL,
+    s_parent_id TEXT,
+    s_root_id TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX timeline_by_asset ON timeline (asset_id, pos_commit, pos_prepare);
+
+  -- Every party that ever owned or (effectively, through containers too) held an asset: read visibility.
+  CREATE TABLE asset_parties (
+    party_id TEXT NOT NULL,
+    asset_id TEXT NOT NULL,
+    relation TEXT NOT NULL CHECK (relation IN ('owner', 'custodian')),
+    PRIMARY KEY (party_id, asset_id, relation)
+  ) WITHOUT ROWID;
+
+  -- Assets effectively at each facility, by kind, model and status; maintained by deltas as rows are written.
+  CREATE TABLE facility_inventory (
+    facility_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    model TEXT NOT NULL,
+    status TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (facility_id, kind, model, status)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE parties (
+    party_id TEXT NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    country TEXT NOT NULL
+  );
+
+  CREATE TABLE facilities (
+    facility_id TEXT NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    country TEXT NOT NULL,
+    operator_id TEXT NOT NULL
+  );
+
+  CREATE TABLE api_keys (
+    key_id TEXT NOT NULL PRIMARY KEY,
+    party_id TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    issued_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX api_keys_by_party ON api_keys (party_id);
+
+  -- The last global position applied, written in the same transaction as the read-model changes it covers.
+  CREATE TABLE projection_checkpoint (
+    name TEXT NOT NULL PRIMARY KEY,
+    commit_position TEXT NOT NULL,
+    prepare_position TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+`;
+
+export type ReadModelDbOptions = {
+  /** NORMAL (default): a crash loses no committed batch in WAL mode; read models can always be rebuilt anyway. */
+  readonly synchronous?: 'OFF' | 'NORMAL' | 'FULL';
+  /** Page cache, in MiB. Default 64. */
+  readonly cacheMb?: number;
+};
+
+/** The read-model file: one connection (WAL), shared by the projection runner (writer) and the queries (readers). */
+export class ReadModelDb {
+  readonly connection: Database.Database;
+  /** True when the file's read models were created or recreated on open (a new file, or an older schema). */
+  readonly recreated: boolean;
+
+  constructor(readonly file: string, options: ReadModelDbOptions = {}) {
+    this.connection = new Database(file);
+    try {
+      this.connection.pragma('journal_mode = WAL');
+      this.connection.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      this.connection.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
+      this.connection.pragma('temp_store = MEMORY');
+      this.recreated = migrate(this.connection);
+    } catch (error) {
+      this.connection.close();
+      throw error;
+    }
+  }
+
+  get open(): boolean {
+    return this.connection.open;
+  }
+
+  close(): void {
+    if (this.connection.open) this.connection.close();
+  }
+}
+
+export const openReadModelDb = (file: string, options: ReadModelDbOptions = {}): ReadModelDb => new ReadModelDb(file, options);
+
+const migrate = (db: Database.Database): boolean => {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === READ_MODEL_SCHEMA_VERSION) return false;
+  if (version > READ_MODEL_SCHEMA_VERSION) {
+    throw new Error(`Read-model file is at schema ${version}, newer than this build's ${READ_MODEL_SCHEMA_VERSION}: use a newer build`);
+  }
+  db.transaction(() => {
+    const tables = db.prepare<[], { name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
+    for (const { name } of tables) db.exec(`DROP TABLE "${name.replace(/"/g, '""')}"`);
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
+  })();
+  return true;
+};
