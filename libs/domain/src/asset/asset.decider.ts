@@ -66,6 +66,9 @@ const requireStatus = (asset: Asset, command: string, ...allowed: Asset['status'
   if (!allowed.includes(asset.status)) throw new InvalidTransition(asset.assetId, asset.status, command);
 };
 
+// Order of checks: existence (404), then what the asset's state allows (409), then who asks (403). A command the
+// state refuses is refused to everyone alike, so a retry after someone else's success reads as a conflict.
+
 /** Statuses in which an asset physically sits at its facility. */
 const AT_A_FACILITY: Asset['status'][] = ['at-facility', 'installed', 'decommissioned'];
 
@@ -148,8 +151,8 @@ const unpack = ({ data, metadata: { actor } }: C.UnpackAssets, scope: AssetScope
 const ship = ({ data, metadata: { actor } }: C.ShipAsset, scope: AssetScope): Decision => {
   const asset = existing(scope, data.assetId);
   requireUnpacked(asset, 'ship');
-  requireCustodian(actor, asset);
   requireStatus(asset, 'ShipAsset', 'at-facility');
+  requireCustodian(actor, asset);
   const origin = facility(scope, asset.facilityId as string, 'facilityId');
   const destination = facility(scope, data.toFacilityId, 'toFacilityId');
   if (destination.facilityId === origin.facilityId) {
@@ -242,8 +245,8 @@ const transferOwnership = ({ data, metadata: { actor } }: C.TransferOwnership, s
 const install = ({ data, metadata: { actor } }: C.InstallAsset, scope: AssetScope): Decision => {
   const asset = existing(scope, data.assetId);
   requireUnpacked(asset, 'install');
-  requireCustodian(actor, asset);
   requireStatus(asset, 'InstallAsset', 'at-facility');
+  requireCustodian(actor, asset);
   const site = facility(scope, asset.facilityId as string, 'facilityId');
   if (site.kind !== 'datacenter') throw new InvalidReference('facilityId', site.facilityId, 'assets are installed only in a datacenter');
   return [on(asset.assetId, {
@@ -255,8 +258,8 @@ const install = ({ data, metadata: { actor } }: C.InstallAsset, scope: AssetScop
 const uninstall = ({ data, metadata: { actor } }: C.UninstallAsset, scope: AssetScope): Decision => {
   const asset = existing(scope, data.assetId);
   requireUnpacked(asset, 'uninstall');
-  requireCustodian(actor, asset);
   requireStatus(asset, 'UninstallAsset', 'installed');
+  requireCustodian(actor, asset);
   return [on(asset.assetId, { type: 'AssetUninstalled', data: { assetId: asset.assetId, facilityId: asset.facilityId as string } })];
 };
 
@@ -287,8 +290,8 @@ const recover = ({ data, metadata: { actor } }: C.RecoverAsset, scope: AssetScop
 const decommission = ({ data, metadata: { actor } }: C.DecommissionAsset, scope: AssetScope): Decision => {
   const asset = existing(scope, data.assetId);
   requireUnpacked(asset, 'decommission');
-  requireCustodian(actor, asset);
   requireStatus(asset, 'DecommissionAsset', 'at-facility', 'installed');
+  requireCustodian(actor, asset);
   return [on(asset.assetId, {
     type: 'AssetDecommissioned', data: { assetId: asset.assetId, facilityId: asset.facilityId as string, reason: data.reason },
   })];
@@ -297,8 +300,8 @@ const decommission = ({ data, metadata: { actor } }: C.DecommissionAsset, scope:
 const destroy = ({ data, metadata: { actor } }: C.DestroyAsset, scope: AssetScope): Decision => {
   const asset = existing(scope, data.assetId);
   requireUnpacked(asset, 'destroy');
-  requireCustodian(actor, asset);
   requireStatus(asset, 'DestroyAsset', 'decommissioned');
+  requireCustodian(actor, asset);
   // A certificate covers what it names: destroying a full container would leave its contents unaccounted for.
   if (asset.childIds.length) throw new ContainerNotEmpty(asset.assetId, asset.childIds);
   return [on(asset.assetId, {

@@ -19,7 +19,7 @@ export class AssetAlreadyExists extends CustodyError {
 export class InvalidTransition extends CustodyError {
   readonly code = 'invalid-transition';
   constructor(readonly assetId: string, readonly status: AssetStatus, readonly command: string) {
-    super(`Asset ${assetId} is ${status}: ${command} is not allowed`, { assetId, status, command });
+    super(`Asset ${assetId} is ${status}: ${command} is not allowed`, { assetId, assetStatus: status, command });
   }
 }
 

@@ -1,0 +1,49 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { EVENT_STORE, comparePositions, encodePosition } from '@chip-ledger/event-store';
+import type { EventStore, GlobalPosition } from '@chip-ledger/event-store';
+import { ProjectionRunner } from '@chip-ledger/projections';
+import { Public } from '../auth/public.decorator';
+import { latestLedgerPosition } from '../infrastructure/latest-ledger-position';
+
+const encoded = (position: GlobalPosition | null): string | null => (position ? encodePosition(position) : null);
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Which store is in use, whether it answers, and how far the read models lag behind it' })
+  async health(@Res({ passthrough: true }) response: Response) {
+    const projections = this.runner.status();
+    let reachable = true;
+    let head: GlobalPosition | null = null;
+    try {
+      await this.store.ping();
+      head = await latestLedgerPosition(this.store);
+    } catch {
+      reachable = false;
+    }
+    const checkpoint = projections.checkpoint;
+    const caughtUp = head === null || (checkpoint !== null && comparePositions(checkpoint, head) >= 0);
+    if (!reachable) response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return {
+      status: reachable && projections.running && !projections.lastError ? 'ok' : 'degraded',
+      store: { ...this.store.info, reachable },
+      projections: {
+        running: projections.running,
+        checkpoint: encoded(checkpoint),
+        head: encoded(head),
+        caughtUp,
+        appliedEvents: projections.appliedEvents,
+        lastError: projections.lastError,
+      },
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import type { ExecutionContext } from '@nestjs/common';
+import { createParamDecorator } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Actor } from '@chip-ledger/domain';
+import { RequestValidationFailed } from './validation';
+
+/** What a command takes from the request besides its body: who sends it, and the retry and concurrency headers. */
+export type CommandContext = {
+  readonly actor: Actor;
+  readonly idempotencyKey: string | undefined;
+  readonly ifMatch: bigint | undefined;
+  readonly correlationId: string | undefined;
+  readonly response: Response;
+};
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const ETAG = /^(?:W\/)?"?(\d{1,20})"?$/;
+
+const header = (request: Request, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+const parseIfMatch = (value: string | undefined): bigint | undefined => {
+  if (value === undefined) return undefined;
+  const match = ETAG.exec(value.trim());
+  if (!match) throw new RequestValidationFailed([{ field: 'If-Match', messages: ['If-Match must be an ETag from this API, e.g. "3"'] }]);
+  return BigInt(match[1]);
+};
+
+export const toETag = (revision: bigint): string => `"${revision}"`;
+
+export const CommandContextParam = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
+  const http = context.switchToHttp();
+  const request = http.getRequest<Request & { actor: Actor }>();
+  const idempotencyKey = header(request, 'idempotency-key');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw new RequestValidationFailed([{ field: 'Idempotency-Key', messages: ['Idempotency-Key must be 1–200 visible ASCII characters'] }]);
+  }
+  return {
+    actor: request.actor,
+    idempotencyKey,
+    ifMatch: parseIfMatch(header(request, 'if-match')),
+    correlationId: header(request, 'x-correlation-id'),
+    response: http.getResponse<Response>(),
+  };
+});

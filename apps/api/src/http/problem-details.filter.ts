@@ -1,0 +1,105 @@
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CustodyError } from '@chip-ledger/domain';
+import { StoreUnavailable } from '@chip-ledger/event-store';
+import { Unauthenticated } from '../auth/unauthenticated';
+import { ReadModelBehind } from './read-side';
+import { RequestValidationFailed } from './validation';
+
+export const PROBLEM_TYPE_BASE = 'https://chip-ledger.dev/problems/';
+
+/** One table from domain error codes to HTTP statuses. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  'asset-not-found': 404,
+  'not-permitted': 403,
+  'asset-already-exists': 409,
+  'already-registered': 409,
+  'invalid-transition': 409,
+  'asset-is-packed': 409,
+  'already-packed': 409,
+  'not-packed-in': 409,
+  'facility-mismatch': 409,
+  'container-not-empty': 409,
+  'customs-hold-active': 409,
+  'not-held-by-customs': 409,
+  'concurrency-conflict': 409,
+  'stale-revision': 412,
+  'invalid-reference': 422,
+  'not-a-container': 422,
+  'packing-cycle': 422,
+  'unknown-accelerator-model': 422,
+  'occurred-in-future': 422,
+  'not-registered': 404,
+};
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  [extension: string]: unknown;
+};
+
+/** body-parser's errors are http-errors with a `type`, not Nest exceptions. */
+const bodyParserProblem = (error: { type?: unknown; status?: unknown }): { status: number; code: string; detail: string } | null => {
+  switch (error.type) {
+    case 'entity.parse.failed': return { status: 400, code: 'malformed-json', detail: 'The body is not valid JSON' };
+    case 'entity.too.large': return { status: 413, code: 'body-too-large', detail: 'The body is larger than this server accepts' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported': return { status: 415, code: 'unsupported-encoding', detail: 'Send the body as UTF-8 JSON' };
+    default: return null;
+  }
+};
+
+/** Every error leaves as RFC 9457 problem+json; unexpected ones say nothing of the internals. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(error, request.originalUrl ?? request.url);
+    if (problem.status === 503) response.setHeader('Retry-After', '1');
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  private toProblem(error: unknown, instance: string): Problem {
+    const make = (status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): Problem => ({
+      ...extensions, type: `${PROBLEM_TYPE_BASE}${code}`, title: TITLES[status] ?? 'Error', status, detail, instance, code,
+    });
+    if (error instanceof RequestValidationFailed) return make(400, 'validation-failed', 'The request is not valid', { errors: error.errors });
+    if (error instanceof CustodyError) {
+      return make(STATUS_BY_CODE[error.code] ?? 422, error.code, error.message, { ...error.details });
+    }
+    if (error instanceof Unauthenticated) return make(401, error.code, error.message);
+    if (error instanceof ReadModelBehind) return make(503, error.code, error.message, { position: error.position });
+    if (error instanceof StoreUnavailable) {
+      return make(503, error.code, 'The event store cannot be reached; the command may be retried with the same Idempotency-Key');
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      // Nest turns body-parser's SyntaxError (bad JSON) and Express's URIError (bad %-encoding) into a bare 400.
+      if (status === 400) {
+        const json = error.message.includes('JSON');
+        return make(400, json ? 'malformed-json' : 'malformed-request', json ? 'The body is not valid JSON' : 'The request cannot be parsed');
+      }
+      return make(status, status === 404 ? 'not-found' : `http-${status}`, error.message);
+    }
+    const parsed = typeof error === 'object' && error !== null ? bodyParserProblem(error as { type?: unknown }) : null;
+    if (parsed) return make(parsed.status, parsed.code, parsed.detail);
+    this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'An unexpected error occurred', instance, code: 'internal' };
+  }
+}

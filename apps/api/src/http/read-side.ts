@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decodePosition } from '@chip-ledger/event-store';
+import { ProjectionRunner } from '@chip-ledger/projections';
+import { LEDGER_CONFIG } from '../infrastructure/tokens';
+import type { LedgerConfig } from '../infrastructure/ledger-config';
+import { RequestValidationFailed } from './validation';
+
+/** The read models had not reached the position a client asked for within the wait the server allows. */
+export class ReadModelBehind extends Error {
+  readonly code = 'read-model-behind';
+  constructor(readonly position: string, readonly waitedMs: number) {
+    super(`The read models had not reached position ${position} after ${waitedMs} ms; retry shortly`);
+  }
+}
+
+/** Read-your-writes: a query that names the position of a write waits (bounded) until the read side has it. */
+@Injectable()
+export class ReadSide {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  async catchUp(positionToken: string | undefined): Promise<void> {
+    if (positionToken === undefined) return;
+    const position = decodePosition(positionToken);
+    if (!position) {
+      throw new RequestValidationFailed([{ field: 'position', messages: ['position must be a position returned by a command'] }]);
+    }
+    if (!(await this.runner.waitForPosition(position, this.config.readWaitMs))) {
+      throw new ReadModelBehind(positionToken, this.config.readWaitMs);
+    }
+  }
+}

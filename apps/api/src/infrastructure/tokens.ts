@@ -1,0 +1,2 @@
+export const CLOCK = Symbol('CLOCK');
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

@@ -1,0 +1,75 @@
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { v7 as uuidv7 } from 'uuid';
+import type { Actor } from '@chip-ledger/domain';
+import { NotPermitted, NotRegistered } from '@chip-ledger/domain';
+import { LedgerQueries } from '@chip-ledger/projections';
+import { generateApiKey, hashApiKey } from '../auth/api-key-secret';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { readsEverything } from '../auth/read-access';
+import { CommandContextParam } from '../http/command-context';
+import type { CommandContext } from '../http/command-context';
+import { CommandGateway } from '../http/command-gateway';
+import { CommandResponseDto } from '../http/command-response.dto';
+import { ParseIdPipe } from '../http/ids';
+import { ReadSide } from '../http/read-side';
+import { IssuedApiKeyDto } from './dto/issued-api-key.dto';
+import { RegisterPartyDto } from './dto/register-party.dto';
+
+const PartyId = () => Param('partyId', ParseIdPipe);
+
+@ApiTags('parties')
+@ApiBearerAuth()
+@Controller()
+export class PartiesController {
+  constructor(
+    private readonly commands: CommandGateway,
+    private readonly queries: LedgerQueries,
+    private readonly readSide: ReadSide,
+  ) {}
+
+  @Post('parties')
+  @ApiOperation({ summary: 'Admin: register a party (manufacturer, carrier, operator, customs, investigator, admin)' })
+  @ApiResponse({ status: 201, type: CommandResponseDto })
+  register(@Body() dto: RegisterPartyDto, @CommandContextParam() context: CommandContext) {
+    return this.commands.run('RegisterParty', dto, context);
+  }
+
+  @Post('parties/:partyId/api-keys')
+  @ApiOperation({ summary: 'Admin: issue an API key for a party. The key is in this answer only.' })
+  @ApiResponse({ status: 201, type: IssuedApiKeyDto })
+  async issueKey(@PartyId() partyId: string, @CommandContextParam() context: CommandContext): Promise<IssuedApiKeyDto> {
+    const apiKey = generateApiKey();
+    const keyId = uuidv7();
+    // A fresh secret each call: a replayed answer could not return the first one, whose hash alone was kept.
+    const result = await this.commands.run('IssueApiKey', { partyId, keyId, secretHash: hashApiKey(apiKey) },
+      { ...context, idempotencyKey: undefined });
+    return { keyId, apiKey, position: result.position };
+  }
+
+  @Delete('parties/:partyId/api-keys/:keyId')
+  @ApiOperation({ summary: 'Admin: revoke an API key' })
+  @ApiResponse({ status: 200, type: CommandResponseDto })
+  revokeKey(@PartyId() partyId: string, @Param('keyId', ParseIdPipe) keyId: string, @CommandContextParam() context: CommandContext) {
+    return this.commands.run('RevokeApiKey', { partyId, keyId }, context);
+  }
+
+  @Get('parties/:partyId')
+  @ApiOperation({ summary: 'A party (investigators and admins see all; a party sees itself)' })
+  @ApiQuery({ name: 'position', required: false, description: 'Wait until the read side has reached this position' })
+  async get(@PartyId() partyId: string, @CurrentActor() actor: Actor, @Query('position') position?: string) {
+    await this.readSide.catchUp(position);
+    if (!readsEverything(actor) && actor.partyId !== partyId) throw new NotPermitted(actor.partyId, 'parties see only themselves');
+    const party = this.queries.getParty(partyId);
+    if (!party) throw new NotRegistered('party', partyId);
+    return party;
+  }
+
+  @Get('me')
+  @ApiTags('parties')
+  @ApiOperation({ summary: 'The party and roles of the API key in use' })
+  me(@CurrentActor() actor: Actor) {
+    return { ...this.queries.getParty(actor.partyId), partyId: actor.partyId, roles: actor.roles };
+  }
+}
+

@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { v7 as uuidv7 } from 'uuid';
+import { LedgerCommandHandler } from '@chip-ledger/application';
+import type { LedgerCommand } from '@chip-ledger/application';
+import { ProjectionRunner } from '@chip-ledger/projections';
+import { AppModule } from '../../api/src/app.module';
+import { AdminBootstrap, BOOTSTRAP_ADMIN_ID } from '../../api/src/auth/admin-bootstrap';
+import { generateApiKey, hashApiKey } from '../../api/src/auth/api-key-secret';
+import { configureApp } from '../../api/src/configure-app';
+import { ledgerConfigFromEnv } from '../../api/src/infrastructure/ledger-config';
+import { latestLedgerPosition } from '../../api/src/infrastructure/latest-ledger-position';
+import { EVENT_STORE } from '@chip-ledger/event-store';
+import type { EventStore } from '@chip-ledger/event-store';
+import { DEFAULT_DEMO_SIZE, seedDemo } from './demo-seed';
+
+/** The application context without HTTP: the same store, read models and command handler the server uses. */
+const openLedger = async () => {
+  const config = ledgerConfigFromEnv();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: ['error', 'warn'] });
+  await app.init();
+  return { app, config };
+};
+
+const issueKeyWith = (handler: LedgerCommandHandler) => async (partyId: string): Promise<string> => {
+  const apiKey = generateApiKey();
+  const now = new Date().toISOString();
+  await handler.execute({
+    type: 'IssueApiKey', data: { partyId, keyId: uuidv7(), secretHash: hashApiKey(apiKey) },
+    metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'system', roles: ['admin'] } },
+  } as LedgerCommand);
+  return apiKey;
+};
+
+const program = new Command('chip-ledger').description('Custody ledger for AI accelerators');
+
+program.command('serve').description('Run the HTTP API (same as npm start)').action(async () => {
+  const config = ledgerConfigFromEnv();
+  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false }), config);
+  await app.listen(config.port);
+  await app.get(AdminBootstrap).ensureAdmin();
+  console.log(`chip-ledger listening on http://localhost:${config.port} — API docs at http://localhost:${config.port}/docs`);
+});
+
+program
+  .command('seed')
+  .description('Load the demo data set (racks of servers of boards of chips, shipped from Taiwan through customs)')
+  .option('--racks <n>', 'number of racks', (v) => Number.parseInt(v, 10), DEFAULT_DEMO_SIZE.racks)
+  .option('--if-empty', 'do nothing when the ledger already holds assets')
+  .action(async (options: { racks: number; ifEmpty?: boolean }) => {
+    const { app, config } = await openLedger();
+    const store = app.get<EventStore>(EVENT_STORE);
+    const head = await latestLedgerPosition(store);
+    const hasAssets = (await store.readStream('asset-rack-0001', { maxCount: 1 })).length > 0;
+    if (options.ifEmpty && hasAssets) {
+      console.log('The ledger already holds the demo data: nothing seeded.');
+      await app.close();
+      return;
+    }
+    const started = Date.now();
+    const handler = app.get(LedgerCommandHandler);
+    const { summary, keys } = await seedDemo(handler, issueKeyWith(handler), { ...DEFAULT_DEMO_SIZE, racks: options.racks });
+    const after = await latestLedgerPosition(store);
+    if (after) await app.get(ProjectionRunner).waitForPosition(after, 60_000);
+    const keysFile = join(config.dataDir, 'demo-keys.json');
+    writeFileSync(keysFile, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+    console.log(`Seeded ${summary.chips} chips in ${summary.racks} racks: ${summary.commands} commands in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      `${head ? ' (on top of existing data)' : ''}.`);
+    console.log(`Demo API keys (one per demo party) written to ${keysFile}`);
+    await app.close();
+  });
+
+program.command('rebuild').description('Rebuild every read model from the start of the log').action(async () => {
+  const { app } = await openLedger();
+  const started = Date.now();
+  const runner = app.get(ProjectionRunner);
+  await runner.stop();
+  await runner.rebuild();
+  console.log(`Read models rebuilt: ${runner.status().appliedEvents} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await app.close();
+});
+
+program.command('admin-key').description(`Issue a new API key for the "${BOOTSTRAP_ADMIN_ID}" party (when the first one is lost)`).action(async () => {
+  const { app } = await openLedger();
+  const key = await issueKeyWith(app.get(LedgerCommandHandler))(BOOTSTRAP_ADMIN_ID);
+  process.stdout.write(`ADMIN API KEY: ${key}\n`);
+  await app.close();
+});
+
+void program.parseAsync(process.argv);

@@ -1,0 +1,116 @@
+import { startTestLedger } from '../support/ledger-test-app';
+import type { TestLedger } from '../support/ledger-test-app';
+
+/** The whole journey of a chip over HTTP, then where it is, its history, and what was known when. */
+describe('custody lifecycle over HTTP', () => {
+  let ledger: TestLedger;
+  let maker: string;
+  let carrier: string;
+  let customs: string;
+  let nimbus: string;
+  let investigator: string;
+  let knownBeforeReceipt: string;
+  let lastPosition: string;
+
+  const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T12:00:00.000Z`;
+  const write = async (path: string, key: string, body: object) => {
+    const response = await ledger.post(path, key, body);
+    expect({ path, status: response.status, body: response.body }).toMatchObject({ status: 201 });
+    lastPosition = response.body.position;
+    return response;
+  };
+
+  beforeAll(async () => {
+    ledger = await startTestLedger();
+    maker = await ledger.registerParty('formosa', ['manufacturer'], 'TW');
+    carrier = await ledger.registerParty('skyfreight', ['carrier'], 'NL');
+    customs = await ledger.registerParty('de-customs', ['customs'], 'DE');
+    nimbus = await ledger.registerParty('nimbus', ['operator'], 'DE');
+    investigator = await ledger.registerParty('registry', ['investigator'], 'CH');
+    await ledger.registerFacility('tw-assembly', 'formosa', 'TW', 'assembly');
+    await ledger.registerFacility('dc-fra', 'nimbus', 'DE', 'datacenter');
+
+    for (const id of ['gpu-1', 'gpu-2']) {
+      await write('/assets', maker, { assetId: id, kind: 'chip', model: 'nvidia-h100-sxm', facilityId: 'tw-assembly', occurredAt: day(1) });
+    }
+    await write('/assets', maker, { assetId: 'board-1', kind: 'board', model: 'HGX baseboard', facilityId: 'tw-assembly', occurredAt: day(1) });
+    await write('/assets', maker, { assetId: 'server-1', kind: 'server', model: 'HGX server', facilityId: 'tw-assembly', occurredAt: day(1) });
+    await write('/assets/board-1/packing', maker, { childIds: ['gpu-1', 'gpu-2'], occurredAt: day(2) });
+    await write('/assets/server-1/packing', maker, { childIds: ['board-1'], occurredAt: day(3) });
+    await write('/assets/server-1/shipments', maker, {
+      toFacilityId: 'dc-fra', carrierId: 'skyfreight', exportLicence: 'BIS-L-1', occurredAt: day(5),
+    });
+    await write('/assets/server-1/customs-holds', customs, { country: 'DE', reason: 'documents check', occurredAt: day(7) });
+    const refused = await ledger.post('/assets/server-1/receipts', nimbus, { facilityId: 'dc-fra', occurredAt: day(7) });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('customs-hold-active');
+    await write('/assets/server-1/customs-clearances', customs, { releaseRef: 'REL-9', occurredAt: day(8) });
+    knownBeforeReceipt = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await write('/assets/server-1/receipts', nimbus, { facilityId: 'dc-fra', occurredAt: day(9) });
+    await write('/assets/server-1/ownership-transfers', maker, { toOwnerId: 'nimbus', contractRef: 'PO-1', occurredAt: day(9) });
+    await write('/assets/server-1/installations', nimbus, { cluster: 'fra-1', rack: 'R1', slot: 'U7', occurredAt: day(10) });
+    void carrier;
+  });
+
+  afterAll(() => ledger.close());
+
+  it('shows a chip where its outermost container is, owned and held by the buyer', async () => {
+    const response = await ledger.get(`/assets/gpu-1?position=${lastPosition}`, investigator).expect(200);
+    expect(response.body).toMatchObject({
+      assetId: 'gpu-1', kind: 'chip', model: 'nvidia-h100-sxm', status: 'installed', facilityId: 'dc-fra',
+      country: 'DE', ownerId: 'nimbus', custodianId: 'nimbus', parentId: 'board-1', rootId: 'server-1',
+    });
+  });
+
+  it('tells the chip\'s history, with the server\'s journey while the chip was inside it', async () => {
+    const { body } = await ledger.get('/assets/gpu-1/history', investigator).expect(200);
+    const steps = body.entries.map((entry: { eventType: string; viaAssetId: string | null }) => [entry.eventType, entry.viaAssetId]);
+    expect(steps).toEqual([
+      ['AssetManufactured', null],
+      ['AssetPackedInto', null],
+      ['AssetsPacked', 'server-1'],
+      ['AssetShipped', 'server-1'],
+      ['CustomsHeld', 'server-1'],
+      ['CustomsCleared', 'server-1'],
+      ['AssetReceived', 'server-1'],
+      ['OwnershipTransferred', null],
+      ['AssetInstalled', 'server-1'],
+    ]);
+  });
+
+  it('answers where the chip was as of a business time', async () => {
+    const atFab = await ledger.get(`/assets/gpu-1/history?asOf=${encodeURIComponent(day(4))}`, investigator).expect(200);
+    expect(atFab.body.state).toMatchObject({ status: 'at-facility', facilityId: 'tw-assembly', country: 'TW', ownerId: 'formosa' });
+    const inTransit = await ledger.get(`/assets/gpu-1/history?asOf=${encodeURIComponent(day(6))}`, investigator).expect(200);
+    expect(inTransit.body.state).toMatchObject({ status: 'in-transit', facilityId: null, custodianId: 'skyfreight' });
+    const beforeItExisted = await ledger.get('/assets/gpu-1/history?asOf=2026-10-01T00:00:00Z', investigator).expect(200);
+    expect(beforeItExisted.body.state).toBeNull();
+    expect(beforeItExisted.body.entries).toEqual([]);
+  });
+
+  it('answers what the ledger knew at a ledger time', async () => {
+    const { body } = await ledger.get(`/assets/gpu-1/history?knownAt=${encodeURIComponent(knownBeforeReceipt)}`, investigator).expect(200);
+    expect(body.state).toMatchObject({ status: 'in-transit', ownerId: 'formosa' });
+    expect(body.entries.map((e: { eventType: string }) => e.eventType)).not.toContain('AssetReceived');
+  });
+
+  it('counts the datacenter\'s inventory by model and status', async () => {
+    const { body } = await ledger.get('/facilities/dc-fra/inventory', nimbus).expect(200);
+    expect(JSON.stringify(body)).toContain('nvidia-h100-sxm');
+    expect(body).toMatchObject({ facilityId: 'dc-fra', total: 4 });
+  });
+
+  it('lets the owner list its assets and hides them from an unrelated party', async () => {
+    const mine = await ledger.get('/assets?kind=chip', nimbus).expect(200);
+    expect(mine.body.items.map((a: { assetId: string }) => a.assetId).sort()).toEqual(['gpu-1', 'gpu-2']);
+    const stranger = await ledger.registerParty('stranger', ['operator'], 'FR');
+    await ledger.get('/assets/gpu-1', stranger).expect(404);
+    const none = await ledger.get('/assets', stranger).expect(200);
+    expect(none.body.items).toEqual([]);
+  });
+
+  it('lets the former custodian (the carrier) still read what it carried', async () => {
+    await ledger.get('/assets/gpu-1', carrier).expect(200);
+  });
+});
