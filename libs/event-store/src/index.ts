@@ -3,3 +3,4 @@ export * from './event-store.errors';
 export * from './event-envelope';
 export * from './position';
 export * from './sqlite/sqlite-event-store';
+export * from './esdb/esdb-event-store';
