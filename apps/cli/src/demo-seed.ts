@@ -42,7 +42,7 @@ export const seedDemo = async (
   size: DemoSize = DEFAULT_DEMO_SIZE,
   now: () => Date = () => new Date(),
 ): Promise<{ summary: DemoSummary; keys: Record<string, string> }> => {
-  const start = now().getTime() - 30 * 24 * HOUR;
+  const start = now().getTime() - 40 * 24 * HOUR;
   let commands = 0;
   let events = 0;
   const as = (partyId: string, roles: Role[]): Actor => ({ partyId, roles });
@@ -66,7 +66,7 @@ export const seedDemo = async (
   for (let r = 1; r <= size.racks; r++) {
     const rackId = `rack-${pad(r)}`;
     const model = CHIP_MODELS[r % CHIP_MODELS.length];
-    const day = r * 12;
+    const day = r * 18;
     await run('ManufactureAsset', { assetId: rackId, kind: 'rack', model: 'NVL-style 8-server rack', facilityId: 'tw-assembly' }, maker, day);
     const serverIds: string[] = [];
     for (let s = 1; s <= size.serversPerRack; s++) {
@@ -81,27 +81,27 @@ export const seedDemo = async (
         chipIds.push(assetId);
         await run('ManufactureAsset', { assetId, kind: 'chip', model, serialNumber: `SN${pad(chipNo, 8)}`, facilityId: 'tw-assembly' }, maker, day);
       }
-      await run('PackAssets', { parentId: boardId, childIds: chipIds }, maker, day + 1);
-      await run('PackAssets', { parentId: serverId, childIds: [boardId] }, maker, day + 2);
+      await run('PackAssets', { parentId: boardId, childIds: chipIds }, maker, day + 24);
+      await run('PackAssets', { parentId: serverId, childIds: [boardId] }, maker, day + 48);
     }
-    await run('PackAssets', { parentId: rackId, childIds: serverIds }, maker, day + 3);
+    await run('PackAssets', { parentId: rackId, childIds: serverIds }, maker, day + 72);
 
     const toUs = r % 4 === 0;
     const destination = toUs ? 'dc-virginia' : 'dc-frankfurt';
     const buyer = toUs ? as('atlas-compute', ['operator']) : as('nimbus-cloud', ['operator']);
-    await run('ShipAsset', { assetId: rackId, toFacilityId: destination, carrierId: 'skyfreight', exportLicence: `BIS-L-2026-${pad(r)}`, shipmentRef: `AWB-${pad(r, 8)}` }, maker, day + 4);
+    await run('ShipAsset', { assetId: rackId, toFacilityId: destination, carrierId: 'skyfreight', exportLicence: `BIS-L-2026-${pad(r)}`, shipmentRef: `AWB-${pad(r, 8)}` }, maker, day + 96);
     if (!toUs) {
-      await run('HoldAtCustoms', { assetId: rackId, country: 'DE', reason: 'Dual-use export documents check' }, customs, day + 6);
-      await run('ClearCustoms', { assetId: rackId, releaseRef: `ATLAS-${pad(r, 6)}` }, customs, day + 7);
+      await run('HoldAtCustoms', { assetId: rackId, country: 'DE', reason: 'Dual-use export documents check' }, customs, day + 144);
+      await run('ClearCustoms', { assetId: rackId, releaseRef: `ATLAS-${pad(r, 6)}` }, customs, day + 168);
     }
-    await run('ReceiveAsset', { assetId: rackId, facilityId: destination }, buyer, day + 8);
-    await run('TransferOwnership', { assetId: rackId, toOwnerId: buyer.partyId, contractRef: `PO-${pad(r)}` }, maker, day + 8);
-    await run('InstallAsset', { assetId: rackId, cluster: toUs ? 'iad-train-1' : 'fra-train-1', rack: `R${pad(r, 2)}` }, buyer, day + 9);
+    await run('ReceiveAsset', { assetId: rackId, facilityId: destination }, buyer, day + 192);
+    await run('TransferOwnership', { assetId: rackId, toOwnerId: buyer.partyId, contractRef: `PO-${pad(r)}` }, maker, day + 192);
+    await run('InstallAsset', { assetId: rackId, cluster: toUs ? 'iad-train-1' : 'fra-train-1', rack: `R${pad(r, 2)}` }, buyer, day + 216);
     if (r % 8 === 3) {
       // A server pulled from service for good: unpacked from its rack and decommissioned.
       const pulled = serverIds[0];
-      await run('UnpackAssets', { parentId: rackId, childIds: [pulled] }, buyer, day + 10);
-      await run('DecommissionAsset', { assetId: pulled, reason: 'Failed burn-in: repeated XID errors' }, buyer, day + 10);
+      await run('UnpackAssets', { parentId: rackId, childIds: [pulled] }, buyer, day + 240);
+      await run('DecommissionAsset', { assetId: pulled, reason: 'Failed burn-in: repeated XID errors' }, buyer, day + 240);
     }
   }
   return { summary: { events, commands, chips: chipNo, racks: size.racks }, keys };
