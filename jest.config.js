@@ -1,7 +1,9 @@
+const { existsSync } = require('node:fs');
+
 /** One config for unit, conformance and end-to-end tests; @swc/jest keeps the suite fast on 2 cores. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/test', '<rootDir>/bench'],
+  roots: ['libs', 'apps', 'test', 'bench'].filter((dir) => existsSync(`${__dirname}/${dir}`)).map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleNameMapper: {
