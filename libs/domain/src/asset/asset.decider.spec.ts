@@ -41,6 +41,9 @@ describe('business time', () => {
   it('accepts late reports', () =>
     given(REGISTRY, assetIn('installed', C1)).when(uninstall(at(NOW, -7 * 24 * 3600_000))).then(uninstalled));
 
+  it('refuses a business time that is not a date', () =>
+    given(REGISTRY, assetIn('installed', C1)).when(uninstall('the day before yesterday')).thenThrows(InvalidReference, { field: 'occurredAt' }));
+
   it('checks time before anything else', () =>
     given(REGISTRY).when(command('UninstallAsset', { assetId: NO_ASSET }, CARRIER, { occurredAt: at(NOW, 3600_000) }))
       .thenThrows(OccurredInFuture));

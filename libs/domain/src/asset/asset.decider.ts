@@ -333,6 +333,7 @@ const attestLocation = ({ data, metadata: { actor } }: C.AttestLocation, scope: 
  */
 export const decideAsset = (command: C.AssetCommand, scope: AssetScope): Decision => {
   const { occurredAt, now } = command.metadata;
+  if (Number.isNaN(Date.parse(occurredAt))) throw new InvalidReference('occurredAt', occurredAt, 'not a date');
   if (Date.parse(occurredAt) - Date.parse(now) > MAX_CLOCK_SKEW_MS) throw new OccurredInFuture(occurredAt, now);
   switch (command.type) {
     case 'ManufactureAsset': return manufacture(command, scope);
