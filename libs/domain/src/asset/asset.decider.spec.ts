@@ -526,6 +526,7 @@ describe('ReportAssetMissing', () => {
     { case: 'customs', history: [assetIn('installed', C1)], cmd: report(C1, CUSTOMS), error: NotPermitted },
     { case: 'another operator', history: [assetIn('installed', C1)], cmd: report(C1, DC_OPERATOR_NL), error: NotPermitted },
     { case: 'a packed asset', history: serverAtDatacenter, cmd: report(C1, MAKER), error: AssetIsPacked },
+    { case: 'the carrier, while customs holds it', history: [assetIn('in-transit', C1), assetHistory(C1, held(C1))], cmd: report(C1, CARRIER), error: CustomsHoldActive },
   ])('refuses $case', ({ history, cmd, error }) => given(REGISTRY, ...history).when(cmd).thenThrows(error));
 
   it.each(['missing', 'destroyed'] as const)('refuses an asset that is %s', (status) =>

@@ -269,6 +269,8 @@ const reportMissing = ({ data, metadata: { actor } }: C.ReportAssetMissing, scop
   if (!mayReport) throw new NotPermitted(actor.partyId, 'only the custodian, the owner or an investigator reports an asset missing');
   requireUnpacked(asset, 'report missing');
   requireStatus(asset, 'ReportAssetMissing', 'at-facility', 'in-transit', 'installed', 'decommissioned');
+  // Otherwise a carrier could report a held shipment lost and have it "recovered" past the border, hold and all.
+  if (asset.customsHold && !hasRole(actor, 'investigator')) throw new CustomsHoldActive(asset.assetId, asset.customsHold.agencyId);
   const lastKnownFacilityId = asset.facilityId ?? asset.shipment?.fromFacilityId ?? null;
   return [on(asset.assetId, {
     type: 'AssetReportedMissing', data: { assetId: asset.assetId, reportedBy: actor.partyId, lastKnownFacilityId, circumstances: data.circumstances },
