@@ -43,15 +43,7 @@ export type AssetView = {
 export type AssetDetail = AssetView & { readonly childIds: readonly string[] };
 
 /** The asset's effective state just after a timeline entry. */
-export type AssetSnapshot = {
-  readonly status: AssetStatus;
-  readonly facilityId: string | null;
-  readonly country: string | null;
-  readonly ownerId: string;
-  readonly custodianId: string;
-  readonly parentId: string | null;
-  readonly rootId: string;
-};
+export type AssetSnapshot = Pick<AssetView, 'status' | 'facilityId' | 'country' | 'ownerId' | 'custodianId' | 'parentId' | 'rootId'>;
 
 export type TimelineEntry = {
   readonly position: string;
