@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { v7 as uuidv7 } from 'uuid';
+import type { LedgerCommand } from '@chip-ledger/application';
+import { LedgerCommandHandler } from '@chip-ledger/application';
+import type { EventStore } from '@chip-ledger/event-store';
+import { EVENT_STORE } from '@chip-ledger/event-store';
+import { ProjectionRunner } from '@chip-ledger/projections';
+import { AppModule } from '../apps/api/src/app.module';
+import { generateApiKey, hashApiKey } from '../apps/api/src/auth/api-key-secret';
+import { configureApp } from '../apps/api/src/configure-app';
+import type { LedgerConfig } from '../apps/api/src/infrastructure/ledger-config';
+import { latestLedgerPosition } from '../apps/api/src/infrastructure/latest-ledger-position';
+
+/**
+ * (5) The API as users run it (same module, pipes, guard, filters, body parser), listening on 127.0.0.1 on a random
+ * port, in this process; the load comes from autocannon in a worker thread (bench/http-load-worker.js), so the server
+ * and the load generator each have a core.
+ */
+
+export type LoadKind = 'trivial' | 'commands' | 'queries';
+export type HttpChip = { readonly id: string; readonly operator: string; readonly facility: string };
+
+export type LoadResult = {
+  readonly duration: number;
+  readonly ok: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly statusCodeStats: Record<string, { count: number }>;
+  readonly latency: { readonly p50: number; readonly p99: number; readonly average: number; readonly max: number };
+};
+
+export type RunningApi = {
+  readonly url: string;
+  readonly keys: Record<string, string>;
+  load(kind: LoadKind, options: { connections: number; durationSec: number; tag: string; chips: readonly HttpChip[] }): Promise<LoadResult>;
+  /** Waits until the read models have every event written so far (the commands' projection work is done). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+};
+
+const WORKER = join(__dirname, 'http-load-worker.js');
+const KEY_HOLDERS = ['formosa-semi', 'nimbus-cloud', 'atlas-compute', 'inspector'];
+
+/** Starts the API on the data directory (an embedded store and read models already there) and issues API keys. */
+export const startApi = async (dataDir: string): Promise<RunningApi> => {
+  const config: LedgerConfig = { port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '256kb' };
+  const app = configureApp(
+    await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: ['error'] }),
+    config,
+  );
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const handler = app.get(LedgerCommandHandler);
+  const runner = app.get(ProjectionRunner);
+  const store = app.get<EventStore>(EVENT_STORE);
+  const settle = async () => {
+    const head = await latestLedgerPosition(store);
+    if (head && !(await runner.waitForPosition(head, 120_000))) throw new Error('the read models did not catch up with the log');
+  };
+  const keys: Record<string, string> = {};
+  for (const partyId of KEY_HOLDERS) {
+    const apiKey = generateApiKey();
+    const now = new Date().toISOString();
+    await handler.execute({
+      type: 'IssueApiKey', data: { partyId, keyId: uuidv7(), secretHash: hashApiKey(apiKey) },
+      metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'system', roles: ['admin'] } },
+    } as LedgerCommand);
+    keys[partyId] = apiKey;
+  }
+  await settle();
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    keys,
+    settle,
+    load: (kind, { connections, durationSec, tag, chips }) => new Promise<LoadResult>((resolve, reject) => {
+      const worker = new Worker(WORKER, { workerData: { url, connections, durationSec, kind, tag, keys, chips } });
+      let settled = false;
+      worker.once('message', (message: { result?: LoadResult; error?: string }) => {
+        settled = true;
+        if (message.result) resolve(message.result);
+        else reject(new Error(`autocannon: ${message.error}`));
+        void worker.terminate();
+      });
+      worker.once('error', (error) => {
+        if (!settled) reject(error);
+      });
+      worker.once('exit', (code) => {
+        if (!settled) reject(new Error(`the load worker exited with ${code} before reporting`));
+      });
+    }),
+    close: () => app.close(),
+  };
+};

@@ -1,0 +1,202 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { openSqliteEventStore } from '@chip-ledger/event-store';
+import type { DatasetPlan, DatasetSize } from './dataset';
+import { assetIds, httpChips, planDataset, sizeOf } from './dataset';
+import type { LoadResult, RunningApi } from './http';
+import { startApi } from './http';
+import type { Latencies, RebuildMemory, Throughput } from './in-process';
+import {
+  runBulkImport, runCommandPath, runPeerPointQueries, runPeerReadAll, runPointQueries, runRawAppend, runRawPointQueries,
+  runRawReadAndParse, runRebuild, sampleIds, measureRebuildMemory, writeScaledHistory,
+} from './in-process';
+import { EmmettPeerStore } from './peer-emmett';
+import type { BenchReport } from './report';
+import { buildReport } from './report';
+
+export type BenchOptions = {
+  /** Fleet size (whole racks of 81 assets). */
+  readonly assets?: number;
+  /** Events in the history; above the fleet's lifecycle, location attestations fill the gap. */
+  readonly events?: number;
+  readonly reps: number;
+  /** Seconds of load per HTTP measurement. */
+  readonly httpSeconds: number;
+  readonly connections: number;
+  /** Point queries timed per repetition (the peer, reading and folding a stream each time, does a tenth). */
+  readonly queries: number;
+  /** The peer replays the script only up to about this many events (a prefix of the same data set). */
+  readonly peerMaxEvents?: number;
+  /** The memory check rebuilds a history this many times larger than the data set. */
+  readonly memoryScale: number;
+  /** Where the JSON report goes. */
+  readonly out: string;
+  /** Scratch directory (a new temporary one by default), removed at the end unless `keep`. */
+  readonly dir?: string;
+  readonly keep?: boolean;
+  readonly mode: 'default' | 'smoke' | 'large' | 'custom';
+  readonly progress?: (message: string) => void;
+};
+
+export const DEFAULTS = {
+  default: { assets: 6000, events: 24_000, reps: 3, httpSeconds: 3, connections: 50, queries: 20_000, memoryScale: 10 },
+  smoke: { assets: 162, events: 600, reps: 1, httpSeconds: 0.5, connections: 50, queries: 300, memoryScale: 2 },
+  large: { assets: 1_000_000, events: undefined, reps: 1, httpSeconds: 5, connections: 50, queries: 100_000, memoryScale: 2, peerMaxEvents: 200_000 },
+} as const;
+
+type Rep = {
+  commandPath: Throughput;
+  peerCommandPath: Throughput;
+  bulkImport: Throughput;
+  rawSingle: Throughput;
+  rawBatched: Throughput;
+  peerBulk: Throughput;
+  rebuild: Throughput;
+  rawRead: Throughput;
+  peerRead: Throughput;
+  pointQuery: Latencies;
+  rawPointQuery: Latencies;
+  peerPointQuery: Latencies;
+};
+
+export type HttpRep = { trivial: LoadResult; commands: LoadResult; queries: LoadResult };
+
+export type RawResults = {
+  readonly plan: DatasetPlan;
+  readonly size: DatasetSize;
+  readonly peerEvents: number;
+  readonly reps: Rep[];
+  readonly http: HttpRep[];
+  readonly memory: { readonly oneX: RebuildMemory; readonly scaled: RebuildMemory; readonly scale: number; readonly peakRssMb: number };
+  readonly seconds: number;
+};
+
+const now = () => process.hrtime.bigint();
+
+export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
+  const started = now();
+  const say = (message: string) => options.progress?.(`[${(Number(now() - started) / 1e9).toFixed(1).padStart(6)}s] ${message}`);
+  const plan = planDataset({ assets: options.assets, events: options.events });
+  const size = sizeOf(plan);
+  const workDir = options.dir ? (mkdirSync(options.dir, { recursive: true }), mkdtempSync(join(options.dir, 'run-'))) : mkdtempSync(join(tmpdir(), 'chip-ledger-bench-'));
+  say(`data set: ${size.assets} assets (${size.racks} racks, ${size.chips} chips), ${size.commands} commands, ${size.events} events; ` +
+    `${options.reps} repetition(s); scratch ${workDir}`);
+  const peerEvents = Math.min(size.events, options.peerMaxEvents ?? size.events);
+  const peerCommands = peerEvents >= size.events ? Number.POSITIVE_INFINITY : Math.ceil((size.commands * peerEvents) / size.events);
+  const file = (name: string) => join(workDir, name);
+  const source = file('ledger-1.sqlite');
+  const ids = assetIds(plan);
+  const queryIds = sampleIds(ids, options.queries);
+  // The peer looks up assets it holds: with only a prefix of the script replayed, those of the racks it completed.
+  const peerRacks = peerEvents >= size.events ? plan.racks : Math.max(1, Math.floor((plan.racks * peerEvents * 0.9) / size.lifecycleEvents));
+  const peerQueryIds = sampleIds(peerRacks === plan.racks ? ids : assetIds({ ...plan, racks: peerRacks }), Math.max(10, Math.floor(options.queries / 10)), 7);
+
+  let api: RunningApi | null = null;
+  try {
+    const reps: Rep[] = [];
+    for (let r = 1; r <= options.reps; r++) {
+      const rep = `rep ${r}/${options.reps}`;
+      const ledgerFile = file(`ledger-${r}.sqlite`);
+      say(`${rep}: ledger command path`);
+      const store = openSqliteEventStore({ file: ledgerFile });
+      const commandPath = await runCommandPath(store, plan).finally(() => store.close());
+      if (commandPath.events !== size.events) throw new Error(`the command path wrote ${commandPath.events} events, the plan ${size.events}`);
+
+      say(`${rep}: peer (emmett-sqlite) command path${peerEvents < size.events ? `, first ${peerCommands} commands` : ''}`);
+      const peerFile = file(`peer-${r}.sqlite`);
+      const peer = await EmmettPeerStore.open(peerFile);
+      let peerCommandPath: Throughput;
+      let peerRead: Throughput;
+      let peerPointQuery: Latencies;
+      try {
+        peerCommandPath = await runCommandPath(peer, plan, peerCommands);
+        peerRead = await runPeerReadAll(peer);
+        peerPointQuery = await runPeerPointQueries(peer, peerQueryIds);
+      } finally {
+        await peer.close();
+      }
+
+      say(`${rep}: bulk imports (ledger, raw 1 and ${100} per transaction, peer)`);
+      const bulkStore = openSqliteEventStore({ file: file('bulk.sqlite') });
+      const bulkImport = await runBulkImport(bulkStore, source).finally(() => bulkStore.close());
+      const rawSingle = runRawAppend(file('raw-1.sqlite'), source, 1);
+      const rawBatched = runRawAppend(file('raw-100.sqlite'), source, 100);
+      const peerBulkStore = await EmmettPeerStore.open(file('peer-bulk.sqlite'));
+      const peerBulk = await runBulkImport(peerBulkStore, source, peerEvents).finally(() => peerBulkStore.close());
+      for (const name of ['bulk.sqlite', 'raw-1.sqlite', 'raw-100.sqlite', 'peer-bulk.sqlite']) removeDb(file(name));
+
+      say(`${rep}: rebuild of every read model, raw read-and-parse`);
+      const readModels = file(`read-models-${r}.sqlite`);
+      const rebuild = await runRebuild(ledgerFile, readModels);
+      const rawRead = runRawReadAndParse(ledgerFile);
+
+      say(`${rep}: point queries (ledger, raw, peer)`);
+      const pointQuery = runPointQueries(readModels, queryIds);
+      const rawPointQuery = runRawPointQueries(readModels, queryIds);
+      reps.push({
+        commandPath, peerCommandPath, bulkImport, rawSingle, rawBatched, peerBulk, rebuild, rawRead, peerRead,
+        pointQuery, rawPointQuery, peerPointQuery,
+      });
+      removeDb(peerFile);
+      if (r > 1) {
+        removeDb(ledgerFile);
+        removeDb(readModels);
+      }
+    }
+
+    say(`HTTP: starting the API on a copy of the data set`);
+    const apiDir = file('api');
+    mkdirSync(apiDir);
+    copyFileSync(source, join(apiDir, 'events.sqlite'));
+    copyFileSync(file('read-models-1.sqlite'), join(apiDir, 'read-models.sqlite'));
+    api = await startApi(apiDir);
+    const chips = httpChips(plan);
+    const load = (kind: 'trivial' | 'commands' | 'queries', tag: string, durationSec = options.httpSeconds) =>
+      (api as RunningApi).load(kind, { connections: options.connections, durationSec, tag, chips });
+    say('HTTP: warm-up');
+    const warmUp = Math.min(1, options.httpSeconds);
+    for (const kind of ['trivial', 'commands', 'queries'] as const) {
+      await load(kind, 'w', warmUp);
+      await api.settle();
+    }
+    const http: HttpRep[] = [];
+    for (let r = 1; r <= options.reps; r++) {
+      say(`HTTP rep ${r}/${options.reps}: trivial endpoint, commands, queries (${options.connections} connections, ${options.httpSeconds} s each)`);
+      const trivial = await load('trivial', `t${r}`);
+      const commands = await load('commands', `r${r}`);
+      await api.settle();
+      const queries = await load('queries', `q${r}`);
+      http.push({ trivial, commands, queries });
+    }
+    await api.close();
+    api = null;
+
+    say(`memory: rebuild of the data set, then of a history ${options.memoryScale}× larger`);
+    const scaledFile = file('scaled.sqlite');
+    writeScaledHistory(source, scaledFile, options.memoryScale);
+    const oneX = await measureRebuildMemory(source, file('rss-1x.sqlite'));
+    const scaled = await measureRebuildMemory(scaledFile, file('rss-scaled.sqlite'));
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+    const raw: RawResults = {
+      plan, size, peerEvents, reps, http, memory: { oneX, scaled, scale: options.memoryScale, peakRssMb },
+      seconds: Number(now() - started) / 1e9,
+    };
+    const report = buildReport(raw, {
+      mode: options.mode, connections: options.connections, httpSeconds: options.httpSeconds, queries: options.queries,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` },
+    });
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    say(`done; JSON written to ${options.out}`);
+    return report;
+  } finally {
+    if (api) await api.close().catch(() => undefined);
+    if (!options.keep) rmSync(workDir, { recursive: true, force: true });
+  }
+};
+
+const removeDb = (path: string) => {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+};
