@@ -54,8 +54,11 @@ export class EmmettPeerStore implements EventStore {
     return { nextExpectedRevision: result.nextStreamPosition - 1n, position: positionOf(result.lastGlobalPosition) };
   }
 
-  async readStream(streamName: string, _options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    const { events } = await emmettReadStream(this.connection, streamName);
+  /** Forwards only (all the command handler asks for): the whole stream, or from a revision on. */
+  async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (options.direction === 'backwards' || options.maxCount !== undefined) throw new Error('not used by the benchmark');
+    const { events } = await emmettReadStream(
+      this.connection, streamName, options.fromRevision === undefined ? undefined : { from: options.fromRevision + 1n });
     return events.map((event) => {
       const metadata = event.metadata as unknown as JsonObject & { messageId: string; streamPosition: bigint; globalPosition: bigint };
       return {

@@ -8,7 +8,7 @@ import { WrongExpectedRevision, deterministicEventId } from '@chip-ledger/event-
 import { ConcurrencyConflict, StaleRevision } from './application.errors';
 import type { LedgerCommand } from './ledger-command';
 import { isPartyCommand, targetStreamOf } from './ledger-command';
-import { StreamReader } from './stream-reader';
+import { StreamCache, StreamReader } from './stream-reader';
 
 export type CommandOptions = {
   /** The client's If-Match: the target stream's revision it last saw. Without it conflicts are retried here. */
@@ -60,8 +60,12 @@ type LedgerEvent = AssetEvent | PartyEvent | FacilityEvent;
 /** Load, decide, append with the expected revision: the write path shared by the API, the CLI and the benchmark. */
 export class LedgerCommandHandler {
   private readonly references = new ReferenceCache();
+  private readonly streams: StreamCache;
 
-  constructor(private readonly store: EventStore) {}
+  /** `cachedEvents`: how many events of recently read streams are kept between commands (0: none). */
+  constructor(private readonly store: EventStore, options: { readonly cachedEvents?: number } = {}) {
+    this.streams = new StreamCache(options.cachedEvents ?? 50_000);
+  }
 
   async execute(command: LedgerCommand, options: CommandOptions = {}): Promise<CommandResult> {
     const target = targetStreamOf(command);
@@ -79,7 +83,7 @@ export class LedgerCommandHandler {
   }
 
   private async attempt(command: LedgerCommand, target: string, options: CommandOptions): Promise<CommandResult> {
-    const reader = new StreamReader(this.store);
+    const reader = new StreamReader(this.store, this.streams);
     const targetStream = await reader.read(target);
     const earlier = targetStream.events.filter((event) => event.metadata.commandId === command.metadata.commandId);
     if (earlier.length) return replay(command.metadata.commandId, target, earlier);

@@ -184,6 +184,13 @@ export class SqliteEventStore implements EventStore {
     this.ensureOpen();
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (maxCount <= 0) return [];
+    if (options.direction !== 'backwards' && options.fromRevision !== undefined && options.fromRevision > 0n) {
+      // "Anything after revision r?" is the common question of a caller that keeps what it read (the command
+      // handler's stream cache), and the answer is usually no: the covering (stream, revision) index answers that in a
+      // third of the time the row query takes to find nothing.
+      const head = this.sql.head.get(streamName);
+      if (!head || BigInt(head.revision) < options.fromRevision) return [];
+    }
     const rows = options.direction === 'backwards'
       ? this.sql.streamBackwards.all(streamName, options.fromRevision === undefined ? Number.MAX_SAFE_INTEGER : Number(options.fromRevision), maxCount)
       : this.sql.streamForwards.all(streamName, Number(options.fromRevision ?? 0n), maxCount);
@@ -282,6 +289,9 @@ export class SqliteEventStore implements EventStore {
           const rows = this.sql.allForwards.all(after + 1, filtered ? Math.max(PAGE, maxBatch) : maxBatch);
           if (rows.length === 0) {
             await new Promise<void>((resolve) => { wake = resolve; });
+            // Woken by a commit: let the commits already under way in this turn of the event loop land first, so a
+            // busy server hands them over as one batch (one read-model transaction) rather than one batch each.
+            await nextTick();
             continue;
           }
           const batch: RecordedEvent[] = [];
