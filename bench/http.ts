@@ -25,6 +25,16 @@ import { latestLedgerPosition } from '../apps/api/src/infrastructure/latest-ledg
 export type LoadKind = 'trivial' | 'commands' | 'queries';
 export type HttpChip = { readonly id: string; readonly operator: string; readonly facility: string };
 
+export type LoadOptions = {
+  readonly connections: number;
+  readonly durationSec: number;
+  /** Distinguishes the ids of assets made by this run's commands. */
+  readonly tag: string;
+  readonly chips: readonly HttpChip[];
+  /** Requests per second over all connections (open loop); unset: as fast as the server answers (closed loop). */
+  readonly overallRate?: number;
+};
+
 export type LoadResult = {
   readonly duration: number;
   readonly ok: number;
@@ -38,7 +48,7 @@ export type LoadResult = {
 export type RunningApi = {
   readonly url: string;
   readonly keys: Record<string, string>;
-  load(kind: LoadKind, options: { connections: number; durationSec: number; tag: string; chips: readonly HttpChip[] }): Promise<LoadResult>;
+  load(kind: LoadKind, options: LoadOptions): Promise<LoadResult>;
   /** Waits until the read models have every event written so far (the commands' projection work is done). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -79,8 +89,8 @@ export const startApi = async (dataDir: string): Promise<RunningApi> => {
     url,
     keys,
     settle,
-    load: (kind, { connections, durationSec, tag, chips }) => new Promise<LoadResult>((resolve, reject) => {
-      const worker = new Worker(WORKER, { workerData: { url, connections, durationSec, kind, tag, keys, chips } });
+    load: (kind, { connections, durationSec, tag, chips, overallRate }) => new Promise<LoadResult>((resolve, reject) => {
+      const worker = new Worker(WORKER, { workerData: { url, connections, durationSec, kind, tag, keys, chips, overallRate } });
       let settled = false;
       worker.once('message', (message: { result?: LoadResult; error?: string }) => {
         settled = true;

@@ -40,7 +40,7 @@ export type BenchOptions = {
 };
 
 export const DEFAULTS = {
-  default: { assets: 6000, events: 24_000, reps: 3, httpSeconds: 3, connections: 50, queries: 20_000, memoryScale: 10 },
+  default: { assets: 5000, events: 20_000, reps: 3, httpSeconds: 2.5, connections: 50, queries: 20_000, memoryScale: 10 },
   smoke: { assets: 162, events: 600, reps: 1, httpSeconds: 0.5, connections: 50, queries: 300, memoryScale: 2 },
   large: { assets: 1_000_000, events: undefined, reps: 1, httpSeconds: 5, connections: 50, queries: 100_000, memoryScale: 2, peerMaxEvents: 200_000 },
 } as const;
@@ -60,7 +60,8 @@ type Rep = {
   peerPointQuery: Latencies;
 };
 
-export type HttpRep = { trivial: LoadResult; commands: LoadResult; queries: LoadResult };
+/** `queriesHalfLoad`: the same queries offered at half the rate the server reached on them, still over all connections. */
+export type HttpRep = { trivial: LoadResult; commands: LoadResult; queries: LoadResult; queriesHalfLoad: LoadResult & { offeredRate: number } };
 
 export type RawResults = {
   readonly plan: DatasetPlan;
@@ -152,8 +153,8 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     copyFileSync(file('read-models-1.sqlite'), join(apiDir, 'read-models.sqlite'));
     api = await startApi(apiDir);
     const chips = httpChips(plan);
-    const load = (kind: 'trivial' | 'commands' | 'queries', tag: string, durationSec = options.httpSeconds) =>
-      (api as RunningApi).load(kind, { connections: options.connections, durationSec, tag, chips });
+    const load = (kind: 'trivial' | 'commands' | 'queries', tag: string, durationSec = options.httpSeconds, overallRate?: number) =>
+      (api as RunningApi).load(kind, { connections: options.connections, durationSec, tag, chips, overallRate });
     say('HTTP: warm-up');
     const warmUp = Math.min(1, options.httpSeconds);
     for (const kind of ['trivial', 'commands', 'queries'] as const) {
@@ -162,12 +163,14 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     }
     const http: HttpRep[] = [];
     for (let r = 1; r <= options.reps; r++) {
-      say(`HTTP rep ${r}/${options.reps}: trivial endpoint, commands, queries (${options.connections} connections, ${options.httpSeconds} s each)`);
+      say(`HTTP rep ${r}/${options.reps}: trivial endpoint, commands, queries, queries at half load (${options.connections} connections, ${options.httpSeconds} s each)`);
       const trivial = await load('trivial', `t${r}`);
       const commands = await load('commands', `r${r}`);
       await api.settle();
       const queries = await load('queries', `q${r}`);
-      http.push({ trivial, commands, queries });
+      const offeredRate = Math.max(options.connections, Math.round(queries.ok / queries.duration / 2));
+      const queriesHalfLoad = { ...(await load('queries', `h${r}`, options.httpSeconds, offeredRate)), offeredRate };
+      http.push({ trivial, commands, queries, queriesHalfLoad });
     }
     await api.close();
     api = null;
