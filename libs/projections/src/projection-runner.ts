@@ -1,5 +1,5 @@
 import type { EventFilter, EventStore, GlobalPosition, RecordedEvent, StoreSubscription } from '@chip-ledger/event-store';
-import { comparePositions } from '@chip-ledger/event-store';
+import { StoreUnavailable, comparePositions } from '@chip-ledger/event-store';
 import type { ReadModelDb } from './read-model-db';
 import type { BatchResult, ProjectorOptions } from './read-model-projector';
 import { ReadModelProjector } from './read-model-projector';
@@ -23,7 +23,10 @@ export type ProjectionStatus = {
   readonly checkpoint: GlobalPosition | null;
   /** Following the log (false while stopped, and while a rebuild runs). */
   readonly running: boolean;
-  /** Why the last subscription or batch failed; cleared by the next batch applied. */
+  /**
+   * Why the last subscription or batch failed; cleared by the next batch applied, or, when the store was unreachable,
+   * once it answers again while the subscription opened since is still open.
+   */
   readonly lastError: string | null;
   /** Events applied by this runner since it was created or last rebuilt. */
   readonly appliedEvents: number;
@@ -57,6 +60,7 @@ export class ProjectionRunner {
   private wake: (() => void) | null = null;
   private progressed = false;
   private lastError: string | null = null;
+  private lastFailure: unknown = null;
   private appliedEvents = 0;
 
   constructor(private readonly store: EventStore, readModels: ReadModelDb, options: ProjectionRunnerOptions = {}) {
@@ -129,6 +133,7 @@ export class ProjectionRunner {
       this.projector.reset();
       this.appliedEvents = 0;
       this.lastError = null;
+      this.lastFailure = null;
       const target = await this.lastLedgerPosition();
       if (target) await this.replayTo(target);
     } finally {
@@ -183,6 +188,7 @@ export class ProjectionRunner {
       this.appliedEvents += result.applied;
       this.progressed = true;
       this.lastError = null;
+      this.lastFailure = null;
       this.release();
     }
     return result;
@@ -213,12 +219,14 @@ export class ProjectionRunner {
           },
         );
         this.subscription = subscription;
+        if (this.lastFailure instanceof StoreUnavailable) void this.clearOnceReachable(subscription, this.lastFailure);
         await subscription.done;
         if (!current()) break;
         throw new Error('The store ended the subscription');
       } catch (error) {
         if (!current()) break;
         this.lastError = describe(error);
+        this.lastFailure = error;
         this.onError(error);
       } finally {
         if (this.subscription === subscription) this.subscription = null;
@@ -226,6 +234,22 @@ export class ProjectionRunner {
       if (this.progressed) delay = this.initialDelayMs;
       await this.pause(delay);
       delay = Math.min(delay * 2, this.maxDelayMs);
+    }
+  }
+
+  /**
+   * Back after an outage on a quiet log: no batch comes to clear the error, so a ping that the store answers while
+   * the subscription opened since that failure is still open (and nothing failed meanwhile) clears it.
+   */
+  private async clearOnceReachable(subscription: StoreSubscription, failure: StoreUnavailable): Promise<void> {
+    try {
+      await this.store.ping();
+    } catch {
+      return;
+    }
+    if (this.subscription === subscription && this.lastFailure === failure) {
+      this.lastError = null;
+      this.lastFailure = null;
     }
   }
 
