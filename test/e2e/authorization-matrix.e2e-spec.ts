@@ -1,5 +1,5 @@
 import type { Role } from '@chip-ledger/domain';
-import { startTestLedger } from '../support/ledger-test-app';
+import { describeOnEachStore } from '../support/ledger-stores';
 import type { TestLedger } from '../support/ledger-test-app';
 
 /**
@@ -85,13 +85,13 @@ const CASES: readonly Case[] = [
 
 const ROLES = Object.keys(ROLE_PARTIES) as Role[];
 
-describe('authorization matrix: each role against each command', () => {
+describeOnEachStore('authorization matrix: each role against each command', (on) => {
   let ledger: TestLedger;
   const keys = {} as Record<Role, string>;
   let n = 0;
 
   beforeAll(async () => {
-    ledger = await startTestLedger();
+    ledger = await on.start();
     keys.admin = ledger.adminKey;
     for (const role of ROLES.filter((r) => r !== 'admin')) {
       keys[role] = await ledger.registerParty(ROLE_PARTIES[role], [role], role === 'manufacturer' ? 'TW' : 'DE');

@@ -1,15 +1,15 @@
 import { EVENT_STORE } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
-import { startTestLedger } from '../support/ledger-test-app';
+import { describeOnEachStore } from '../support/ledger-stores';
 import type { TestLedger } from '../support/ledger-test-app';
 
-describe('concurrent and retried commands', () => {
+describeOnEachStore('concurrent and retried commands', (on) => {
   let ledger: TestLedger;
   let maker: string;
   let store: EventStore;
 
   beforeAll(async () => {
-    ledger = await startTestLedger();
+    ledger = await on.start();
     store = ledger.app.get<EventStore>(EVENT_STORE);
     maker = await ledger.registerParty('maker', ['manufacturer'], 'TW');
     await ledger.registerParty('carrier', ['carrier'], 'NL');

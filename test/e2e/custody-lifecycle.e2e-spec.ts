@@ -1,8 +1,8 @@
-import { startTestLedger } from '../support/ledger-test-app';
+import { describeOnEachStore } from '../support/ledger-stores';
 import type { TestLedger } from '../support/ledger-test-app';
 
 /** The whole journey of a chip over HTTP, then where it is, its history, and what was known when. */
-describe('custody lifecycle over HTTP', () => {
+describeOnEachStore('custody lifecycle over HTTP', (on) => {
   let ledger: TestLedger;
   let maker: string;
   let carrier: string;
@@ -21,7 +21,7 @@ describe('custody lifecycle over HTTP', () => {
   };
 
   beforeAll(async () => {
-    ledger = await startTestLedger();
+    ledger = await on.start();
     maker = await ledger.registerParty('formosa', ['manufacturer'], 'TW');
     carrier = await ledger.registerParty('skyfreight', ['carrier'], 'NL');
     customs = await ledger.registerParty('de-customs', ['customs'], 'DE');

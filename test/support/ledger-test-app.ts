@@ -5,9 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '@chip-ledger/domain';
+import { LedgerCommandHandler } from '@chip-ledger/application';
+import type { LedgerCommand } from '@chip-ledger/application';
+import { ProjectionRunner } from '@chip-ledger/projections';
 import { AppModule } from '../../apps/api/src/app.module';
-import { AdminBootstrap } from '../../apps/api/src/auth/admin-bootstrap';
+import { AdminBootstrap, BOOTSTRAP_ADMIN_ID } from '../../apps/api/src/auth/admin-bootstrap';
+import { generateApiKey, hashApiKey } from '../../apps/api/src/auth/api-key-secret';
 import { configureApp } from '../../apps/api/src/configure-app';
 import type { LedgerConfig } from '../../apps/api/src/infrastructure/ledger-config';
 
@@ -24,11 +29,28 @@ export type TestLedger = {
   close(): Promise<void>;
 };
 
+/** On a store other runs have used (a real EventStoreDB), the admin exists: a new key for it, as `cli admin-key` does. */
+const issueAdminKey = async (app: NestExpressApplication): Promise<string> => {
+  const apiKey = generateApiKey();
+  const now = new Date().toISOString();
+  const result = await app.get(LedgerCommandHandler).execute({
+    type: 'IssueApiKey', data: { partyId: BOOTSTRAP_ADMIN_ID, keyId: uuidv7(), secretHash: hashApiKey(apiKey) },
+    metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'system', roles: ['admin'] } },
+  } as LedgerCommand);
+  if (result.position && !(await app.get(ProjectionRunner).waitForPosition(result.position, 30_000))) {
+    throw new Error('the read side did not get the new admin key');
+  }
+  return apiKey;
+};
+
 /**
  * The server users run (same module, pipes, filters, body limit), on a fresh data directory, through HTTP in process.
- * With `eventStoreConnectionString` it runs on EventStoreDB instead of the embedded store.
+ * With `eventStoreConnectionString` it runs on EventStoreDB instead of the embedded store. `sharedStore`: the store
+ * may hold earlier runs' events (a real EventStoreDB), so an admin that already exists gets a new key.
  */
-export const startTestLedger = async (options: Partial<LedgerConfig> = {}): Promise<TestLedger> => {
+export const startTestLedger = async (
+  { sharedStore = false, ...options }: Partial<LedgerConfig> & { sharedStore?: boolean } = {},
+): Promise<TestLedger> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'chip-ledger-e2e-'));
   const config: LedgerConfig = {
     port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '64kb', ...options,
@@ -38,8 +60,15 @@ export const startTestLedger = async (options: Partial<LedgerConfig> = {}): Prom
     config,
   );
   await app.init();
-  const adminKey = await app.get(AdminBootstrap).ensureAdmin(() => undefined);
-  if (!adminKey) throw new Error('a fresh ledger must issue an admin key');
+  let adminKey: string | null;
+  try {
+    adminKey = (await app.get(AdminBootstrap).ensureAdmin(() => undefined)) ?? (sharedStore ? await issueAdminKey(app) : null);
+    if (!adminKey) throw new Error('a fresh ledger must issue an admin key');
+  } catch (error) {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const server = app.getHttpServer();
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   const ledger: TestLedger = {

@@ -9,12 +9,25 @@ import { ProjectionRunner } from '../projection-runner';
 import type { ReadModelDb } from '../read-model-db';
 import { READ_MODEL_TABLES, openReadModelDb } from '../read-model-db';
 
-/** A temporary directory holding an event store file and read-model files; `cleanUp` removes it. */
+/** Opens the store a TempLedger writes to and projects from, given its temporary directory. */
+export type StoreFactory = (dir: string) => EventStore;
+
+/** The embedded store, in a file in the directory. */
+export const embeddedStoreIn: StoreFactory = (dir) => openSqliteEventStore({ file: join(dir, 'events.sqlite'), pollIntervalMs: 50 });
+
+/**
+ * A temporary directory holding read-model files and (by default) an embedded event store file; `cleanUp` stops the
+ * runners, closes the store and removes it. Another store (e.g. EventStoreDB) comes from `openStore`.
+ */
 export class TempLedger {
   readonly dir = mkdtempSync(join(tmpdir(), 'chip-ledger-projections-'));
-  readonly store: EventStore = openSqliteEventStore({ file: join(this.dir, 'events.sqlite'), pollIntervalMs: 50 });
+  readonly store: EventStore;
   private readonly opened: ReadModelDb[] = [];
   private readonly runners: ProjectionRunner[] = [];
+
+  constructor(openStore: StoreFactory = embeddedStoreIn) {
+    this.store = openStore(this.dir);
+  }
 
   /** A read-model file in the directory (opened again if it exists). */
   readModels(name = 'read-models.sqlite'): ReadModelDb {
