@@ -74,7 +74,7 @@ const crashWhenWriting = (
 type Health = {
   status: string;
   store: { kind: string; location: string; reachable: boolean };
-  projections: { running: boolean; checkpoint: string | null; head: string | null; caughtUp: boolean; appliedEvents: number; lastError: string | null };
+  projections: { running: boolean; checkpoint: string | null; head: string | null; caughtUp: boolean | null; appliedEvents: number; lastError: string | null };
 };
 
 describe('the API on EventStoreDB when the server crashes', () => {
@@ -166,7 +166,7 @@ describe('the API on EventStoreDB when the server crashes', () => {
     await server.kill();
     const down = await health();
     expect(down.status).toBe(503);
-    expect(down.body).toMatchObject({ status: 'degraded', store: { kind: 'eventstoredb', reachable: false } });
+    expect(down.body).toMatchObject({ status: 'degraded', store: { kind: 'eventstoredb', reachable: false }, projections: { caughtUp: null } });
     // The projections notice their subscription is gone.
     await waitFor('the projections to report the lost subscription', async () => ((await health()).body.projections.lastError ? true : undefined));
 

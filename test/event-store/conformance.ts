@@ -2,7 +2,8 @@
  * The contract every EventStore adapter meets: run it against the embedded SQLite store, the EventStoreDB adapter on
  * a test server, and a real EventStoreDB server. So it never assumes an empty log (a real server holds system events
  * and other runs' events: positions and heads are captured before acting), never assumes dense positions (only strictly
- * increasing ones), and writes every test to streams of its own (`asset-conf-<uuid>`, `party-conf-<uuid>`, ...).
+ * increasing ones), and writes every test to streams of its own (`conf-asset-<uuid>`, `conf-party-<uuid>`, ...), outside the ledger's
+ * categories, so a ledger reading the same server never sees them.
  */
 import { v4 as uuid } from 'uuid';
 import {
@@ -21,7 +22,7 @@ const WAIT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const streamOf = (category: 'asset' | 'party' | 'facility'): string => `${category}-conf-${uuid()}`;
+const streamOf = (category: 'asset' | 'party' | 'facility'): string => `conf-${category}-${uuid()}`;
 
 let counter = 0;
 const anEvent = (data: Record<string, unknown> = {}): EventToAppend => ({
@@ -417,9 +418,9 @@ export function describeEventStoreConformance(
 
       it('filters by stream-name prefixes', async () => {
         const last = ours[ours.length - 1];
-        const options: ReadAllOptions = { fromPosition: ours[0].position, filter: { streamNamePrefixes: ['party-', 'facility-'] } };
+        const options: ReadAllOptions = { fromPosition: ours[0].position, filter: { streamNamePrefixes: ['conf-party-', 'conf-facility-'] } };
         const read = await collect(store.readAll(options), (event) => comparePositions(event.position, last.position) >= 0);
-        expect(read.every((e) => e.streamName.startsWith('party-') || e.streamName.startsWith('facility-'))).toBe(true);
+        expect(read.every((e) => e.streamName.startsWith('conf-party-') || e.streamName.startsWith('conf-facility-'))).toBe(true);
         expect(ids(read.filter(mine))).toEqual(ids(ours.filter((e) => e.streamName !== asset)));
         const onlyOne = await collect(store.readAll({ fromPosition: ours[0].position, filter: { streamNamePrefixes: [party] } }));
         expect(ids(onlyOne)).toEqual(ids(ours.filter((e) => e.streamName === party)));
@@ -500,7 +501,7 @@ export function describeEventStoreConformance(
       it('a filtered subscription sees only streams with a matching prefix', async () => {
         const from = await here();
         const [asset, party, facility] = [streamOf('asset'), streamOf('party'), streamOf('facility')];
-        const { received, subscription } = track(recordingSubscription(store, { from, filter: { streamNamePrefixes: ['party-', 'facility-'] } }));
+        const { received, subscription } = track(recordingSubscription(store, { from, filter: { streamNamePrefixes: ['conf-party-', 'conf-facility-'] } }));
         for (let i = 0; i < 5; i++) {
           await store.appendToStream(asset, events(2), 'any');
           await store.appendToStream(party, events(1), 'any');
@@ -512,7 +513,7 @@ export function describeEventStoreConformance(
         await store.appendToStream(party, events(1), 'any'); // a marker: everything before it was delivered
         await waitFor('the marker', () => ours().length > wanted.length);
         expect(ids(ours()).slice(0, wanted.length)).toEqual(ids(wanted));
-        expect(received.events.every((e) => e.streamName.startsWith('party-') || e.streamName.startsWith('facility-'))).toBe(true);
+        expect(received.events.every((e) => e.streamName.startsWith('conf-party-') || e.streamName.startsWith('conf-facility-'))).toBe(true);
         expect(received.events.filter((e) => e.streamName === asset)).toEqual([]);
         await subscription.close();
       });

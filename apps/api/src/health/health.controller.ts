@@ -31,7 +31,8 @@ export class HealthController {
       reachable = false;
     }
     const checkpoint = projections.checkpoint;
-    const caughtUp = head === null || (checkpoint !== null && comparePositions(checkpoint, head) >= 0);
+    // Unknown while the store does not answer: the read models may be far behind a log we cannot see.
+    const caughtUp = !reachable ? null : head === null || (checkpoint !== null && comparePositions(checkpoint, head) >= 0);
     if (!reachable) response.status(HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: reachable && projections.running && !projections.lastError ? 'ok' : 'degraded',
