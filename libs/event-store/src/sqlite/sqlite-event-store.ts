@@ -13,7 +13,21 @@ export type SqliteEventStoreOptions = {
   readonly synchronous?: 'NORMAL' | 'FULL';
   /** How often a live subscription looks for events written by another process (default 200 ms). */
   readonly pollIntervalMs?: number;
+  /**
+   * Group commit (a server with concurrent requests): appends requested in the same turn of the event loop are
+   * written in one transaction, each in a savepoint of its own, so one refused append (a wrong expected revision)
+   * still rolls back alone and the others commit. Each append's result is as if it ran alone, in call order; an append
+   * resolves only once its transaction committed. Default false: every append commits on its own at once.
+   */
+  readonly groupCommit?: boolean;
 };
+
+type PendingAppend = {
+  readonly writes: readonly StreamWrite[];
+  readonly resolve: (results: AppendResult[]) => void;
+  readonly reject: (error: unknown) => void;
+};
+type Outcome = { readonly results: AppendResult[] } | { readonly error: unknown };
 
 type Row = {
   seq: number; id: Buffer; stream: string; revision: number; type: string; data: string; metadata: string; created: number;
@@ -83,6 +97,9 @@ export class SqliteEventStore implements EventStore {
   private readonly stops = new Set<() => void>();
   private readonly sql;
   private readonly appendAll: Database.Transaction<(writes: readonly StreamWrite[]) => AppendResult[]>;
+  private readonly appendGroup: Database.Transaction<(group: readonly PendingAppend[]) => Outcome[]>;
+  private readonly groupCommit: boolean;
+  private pending: PendingAppend[] = [];
 
   constructor(options: SqliteEventStoreOptions) {
     this.info = { kind: 'sqlite', location: options.file };
@@ -114,6 +131,17 @@ export class SqliteEventStore implements EventStore {
       ping: db.prepare('SELECT 1'),
     };
     this.appendAll = db.transaction((writes: readonly StreamWrite[]) => writes.map((write) => this.write(write)));
+    // Called inside the group's transaction, appendAll runs in a savepoint: a throw undoes that append only.
+    this.appendGroup = db.transaction((group: readonly PendingAppend[]) => group.map((append): Outcome => {
+      try {
+        return { results: this.appendAll(append.writes) };
+      } catch (error) {
+        // Some errors (I/O, a full disk) make SQLite roll back the whole transaction: then the group fails as one.
+        if (!db.inTransaction) throw error;
+        return { error };
+      }
+    }));
+    this.groupCommit = options.groupCommit ?? false;
   }
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -122,6 +150,11 @@ export class SqliteEventStore implements EventStore {
 
   async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     this.ensureOpen();
+    if (this.groupCommit) {
+      return new Promise<AppendResult[]>((resolve, reject) => {
+        if (this.pending.push({ writes, resolve, reject }) === 1) setImmediate(() => this.commitPending());
+      });
+    }
     let results: AppendResult[];
     try {
       results = this.appendAll.immediate(writes);
@@ -130,6 +163,38 @@ export class SqliteEventStore implements EventStore {
     }
     for (const wake of this.listeners) wake();
     return results;
+  }
+
+  /** Writes the appends requested since the last group commit; one on its own commits as appendToStreams does. */
+  private commitPending(): void {
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 1) {
+      const [only] = group;
+      try {
+        this.ensureOpen();
+        only.resolve(this.appendAll.immediate(only.writes));
+      } catch (error) {
+        only.reject(this.translate(error));
+        return;
+      }
+    } else {
+      let outcomes: Outcome[];
+      try {
+        this.ensureOpen();
+        outcomes = this.appendGroup.immediate(group);
+      } catch (error) {
+        // The transaction itself failed (the lock, the disk): nothing of the group was written.
+        const translated = this.translate(error);
+        for (const append of group) append.reject(translated);
+        return;
+      }
+      outcomes.forEach((outcome, i) => {
+        if ('results' in outcome) group[i].resolve(outcome.results);
+        else group[i].reject(this.translate(outcome.error));
+      });
+    }
+    for (const wake of this.listeners) wake();
   }
 
   /** One stream's share of an append; runs inside the transaction, which any throw rolls back whole. */
@@ -331,6 +396,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Ends every subscription (their `done` resolves) and closes the connection. Safe to call twice. */
   async close(): Promise<void> {
+    if (this.pending.length && this.db.open) this.commitPending(); // appends already requested are written first
     for (const stop of [...this.stops]) stop();
     if (this.db.open) this.db.close();
   }
