@@ -104,6 +104,11 @@ export class ReadModelProjector {
   private readonly partyLinks = new Map<string, Set<string>>();
   private readonly jsonMemo = new WeakMap<object, string>();
   private checkpointValue: GlobalPosition | null;
+  /**
+   * Every asset in the file is in `nodes` (the tables were empty when the cache was, and nothing was evicted since):
+   * a miss means no such asset, and no query is needed to say so. True after `reset`, the start of every rebuild.
+   */
+  private complete = false;
   private readonly eventRows: BulkInsert;
   private readonly timelineRows: BulkInsert;
   private readonly partyRows: BulkInsert;
@@ -148,12 +153,15 @@ export class ReadModelProjector {
         VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET commit_position = excluded.commit_position,
         prepare_position = excluded.prepare_position, updated_at = excluded.updated_at`),
     };
+    // Event rows come in key (log) order: they are written as they come rather than held to the end of the batch.
     this.eventRows = new BulkInsert(db, 'asset_events',
-      ['pos_commit', 'pos_prepare', 'event_id', 'asset_id', 'event_type', 'occurred_at', 'recorded_at', 'actor', 'data']);
+      ['pos_commit', 'pos_prepare', 'event_id', 'asset_id', 'event_type', 'occurred_at', 'recorded_at', 'actor', 'data'],
+      { streaming: true });
     this.timelineRows = new BulkInsert(db, 'timeline', ['asset_id', 'pos_commit', 'pos_prepare', 'via_asset_id', 's_status',
       's_facility_id', 's_country', 's_owner_id', 's_custodian_id', 's_parent_id', 's_root_id'], { orIgnore: true });
     this.partyRows = new BulkInsert(db, 'asset_parties', ['party_id', 'asset_id', 'relation'], { orIgnore: true });
     this.checkpointValue = this.readCheckpoint();
+    this.complete = this.checkpointValue === null && db.prepare('SELECT 1 FROM assets LIMIT 1').get() === undefined;
     this.loadCountries();
     this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events));
   }
@@ -170,7 +178,10 @@ export class ReadModelProjector {
   applyBatch(events: readonly RecordedEvent[]): BatchResult {
     try {
       const result = this.applyInTransaction(events);
-      if (this.nodes.size > this.maxCachedAssets) this.nodes.clear();
+      if (this.nodes.size > this.maxCachedAssets) {
+        this.nodes.clear();
+        this.complete = false;
+      }
       return result;
     } catch (error) {
       this.forget();
@@ -184,11 +195,13 @@ export class ReadModelProjector {
       for (const table of READ_MODEL_TABLES) this.db.exec(`DELETE FROM ${table}`);
     })();
     this.forget();
+    this.complete = true;
   }
 
   /** Drops the in-memory state; the next batch reloads what it needs from the file. */
   forget(): void {
     this.nodes.clear();
+    this.complete = false;
     this.dirty.length = 0;
     this.inventoryDeltas.clear();
     this.partyLinks.clear();
@@ -385,7 +398,9 @@ export class ReadModelProjector {
 
   /** Loaded before any change, so a set once loaded always agrees with the (possibly unflushed) child states. */
   private childrenOf(node: AssetNode): Set<string> {
-    if (node.children === null) node.children = new Set(node.persisted ? this.statements.selectChildren.all(node.id) : []);
+    if (node.children === null) {
+      node.children = new Set(node.persisted && !this.complete ? this.statements.selectChildren.all(node.id) : []);
+    }
     return node.children;
   }
 
@@ -421,7 +436,7 @@ export class ReadModelProjector {
 
   private node(assetId: string): AssetNode | undefined {
     const cached = this.nodes.get(assetId);
-    if (cached) return cached;
+    if (cached || this.complete) return cached;
     const row = this.statements.selectAsset.get(assetId);
     if (!row) return undefined;
     const node: AssetNode = {
