@@ -127,4 +127,19 @@ describeOnEachStore('bad requests', (on) => {
     expect(response.body).toMatchObject({ status: c.status, type: expect.stringContaining(c.code), title: expect.any(String), detail: expect.any(String) });
     expect(await writtenSince(before)).toEqual([]);
   });
+
+  it('validates every request alike, whether the same shapes came before or not (empty and invalid, in turn)', async () => {
+    for (let round = 0; round < 2; round++) {
+      await ledger.get('/assets/gpu-a', keys.maker).expect(200);
+      const badPosition = await ledger.get('/assets/gpu-a?position=soon', keys.maker).expect(400);
+      expect(badPosition.body.code).toBe('validation-failed');
+      await ledger.get('/assets?limit=0', keys.maker).expect(400);
+      await ledger.get('/assets', keys.maker).expect(200);
+      const emptyBody = await ledger.post('/assets', keys.maker, {}).expect(400);
+      expect(emptyBody.body.code).toBe('validation-failed');
+      expect(emptyBody.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['assetId', 'kind', 'model', 'facilityId']));
+      const unknownField = await ledger.post('/assets/gpu-a/uninstallations', keys.maker, { extra: 1 }).expect(400);
+      expect(unknownField.body.code).toBe('validation-failed');
+    }
+  });
 });
