@@ -2,6 +2,7 @@ import type {
   AppendResult, BatchHandler, EventStore, EventToAppend, ExpectedRevision, GlobalPosition, ReadAllOptions,
   ReadStreamOptions, RecordedEvent, StoreSubscription, StreamWrite, SubscribeToAllOptions,
 } from '@chip-ledger/event-store';
+import Database from 'better-sqlite3';
 import { comparePositions, positionOf } from '@chip-ledger/event-store';
 import { LedgerQueries } from './ledger-queries';
 import type { ProjectionRunner } from './projection-runner';
@@ -151,6 +152,43 @@ describe('projection runner', () => {
     expect(dumpReadModels(db)).toEqual(dumpReadModels(rebuilt));
     const more = await script.as('nimbus', 'UninstallAsset', { assetId: 'rack-1' });
     await reach(runner, more);
+  });
+
+  it('rebuilds on a rollback journal when it has the file to itself, in WAL otherwise, and leaves it in WAL', async () => {
+    const script = new LedgerScript(ledger.store);
+    await runCustodyScenario(script);
+    const db = ledger.readModels();
+    const modes: unknown[] = [];
+    // The runner reads the end of the log once the rebuild has begun: note the journal then.
+    const store = new Proxy(ledger.store, {
+      get: (target, key) => {
+        if (key === 'readAll') {
+          return (options?: ReadAllOptions) => {
+            modes.push(db.connection.pragma('journal_mode', { simple: true }));
+            return target.readAll(options);
+          };
+        }
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const runner = ledger.runner(db, { rebuildBatchSize: 10 }, store);
+    await runner.rebuild();
+    const other = new Database(db.file, { readonly: true }); // another reader of the file (it has read: WAL is shared)
+    try {
+      const count = other.prepare<[], number>('SELECT count(*) FROM assets').pluck();
+      const assets = count.get();
+      await runner.rebuild();
+      expect(count.get()).toBe(assets);
+    } finally {
+      other.close();
+    }
+    expect(modes).toEqual(['truncate', 'wal']);
+    expect(db.connection.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.connection.pragma('synchronous', { simple: true })).toBe(1); // NORMAL, as configured
+    const rebuilt = ledger.readModels('rebuilt.sqlite');
+    await ledger.runner(rebuilt).rebuild();
+    expect(dumpReadModels(db)).toEqual(dumpReadModels(rebuilt));
   });
 
   it('changes nothing when the same batch is delivered twice, or overlapping batches', async () => {

@@ -63,7 +63,7 @@ export class ProjectionRunner {
   private lastFailure: unknown = null;
   private appliedEvents = 0;
 
-  constructor(private readonly store: EventStore, readModels: ReadModelDb, options: ProjectionRunnerOptions = {}) {
+  constructor(private readonly store: EventStore, private readonly readModels: ReadModelDb, options: ProjectionRunnerOptions = {}) {
     this.projector = new ReadModelProjector(readModels, options);
     this.batchSize = options.batchSize ?? 1000;
     this.rebuildBatchSize = options.rebuildBatchSize ?? 20_000;
@@ -130,12 +130,23 @@ export class ProjectionRunner {
     try {
       await this.stop();
       this.startRequested ||= wasRunning;
-      this.projector.reset();
-      this.appliedEvents = 0;
-      this.lastError = null;
-      this.lastFailure = null;
-      const target = await this.lastLedgerPosition();
-      if (target) await this.replayTo(target);
+      const leaveBulkLoad = this.readModels.enterBulkLoad();
+      try {
+        this.projector.reset();
+        this.appliedEvents = 0;
+        this.lastError = null;
+        this.lastFailure = null;
+        const target = await this.lastLedgerPosition();
+        if (target) await this.replayTo(target);
+      } finally {
+        try {
+          leaveBulkLoad();
+        } catch (error) {
+          // The read models are complete; the file merely stays on its (crash-safe) rollback journal for now.
+          this.lastError = describe(error);
+          this.onError(error);
+        }
+      }
     } finally {
       const resume = this.startRequested;
       this.startRequested = false;

@@ -152,12 +152,14 @@ export class ReadModelDb {
   readonly connection: Database.Database;
   /** True when the file's read models were created or recreated on open (a new file, or an older schema). */
   readonly recreated: boolean;
+  private readonly synchronous: 'OFF' | 'NORMAL' | 'FULL';
 
   constructor(readonly file: string, options: ReadModelDbOptions = {}) {
     this.connection = new Database(file);
+    this.synchronous = options.synchronous ?? 'NORMAL';
     try {
       this.connection.pragma('journal_mode = WAL');
-      this.connection.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      this.connection.pragma(`synchronous = ${this.synchronous}`);
       this.connection.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
       this.connection.pragma('temp_store = MEMORY');
       this.recreated = migrate(this.connection);
@@ -169,6 +171,36 @@ export class ReadModelDb {
 
   get open(): boolean {
     return this.connection.open;
+  }
+
+  /**
+   * For a full rebuild (emptied tables, a few large transactions): a rollback journal (TRUNCATE, synchronous FULL)
+   * instead of WAL, so each page is written once rather than to the WAL and again by the checkpoint (measured: the
+   * commit of a 20k-event rebuild batch 75 -> 35 ms). Still crash-safe: a transaction cut short is rolled back from the
+   * journal on the next open, and a new pages' journal costs nothing. Leaving WAL needs the file to itself: when another
+   * connection has it open this does nothing (at once, without waiting) and the rebuild runs in WAL as before.
+   * Returns what puts WAL and the configured synchronous back (it throws if WAL cannot be restored, e.g. the file is
+   * locked by another process's reader for longer than the busy timeout; the journal stays crash-safe meanwhile).
+   */
+  enterBulkLoad(): () => void {
+    const db = this.connection;
+    const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+    let mode: unknown;
+    try {
+      db.pragma('busy_timeout = 0');
+      mode = db.pragma('journal_mode = TRUNCATE', { simple: true });
+    } catch {
+      mode = null; // SQLITE_BUSY: another connection has the file open
+    } finally {
+      db.pragma(`busy_timeout = ${timeout}`);
+    }
+    if (mode !== 'truncate') return () => undefined;
+    db.pragma('synchronous = FULL');
+    return () => {
+      if (!db.open) return;
+      db.pragma(`synchronous = ${this.synchronous}`);
+      db.pragma('journal_mode = WAL');
+    };
   }
 
   close(): void {
