@@ -7,6 +7,7 @@ import { comparePositions, positionOf } from '@chip-ledger/event-store';
 import { LedgerQueries } from './ledger-queries';
 import type { ProjectionRunner } from './projection-runner';
 import { LEDGER_STREAM_FILTER } from './projection-runner';
+import type { ReadModelDb } from './read-model-db';
 import { ReadModelProjector } from './read-model-projector';
 import { runCustodyScenario } from './testing/custody-scenario';
 import { runFleetScenario } from './testing/fleet-scenario';
@@ -21,6 +22,9 @@ const ledgerEvents = async (store: EventStore): Promise<RecordedEvent[]> => {
   for await (const event of store.readAll({ filter: LEDGER_STREAM_FILTER })) events.push(event);
   return events;
 };
+
+const indexes = (db: ReadModelDb): string[] =>
+  db.connection.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name").pluck().all();
 
 const reach = async (runner: ProjectionRunner, written: Written) => {
   const reached = await runner.waitForPosition(written.position as GlobalPosition, 10_000);
@@ -189,6 +193,20 @@ describe('projection runner', () => {
     const rebuilt = ledger.readModels('rebuilt.sqlite');
     await ledger.runner(rebuilt).rebuild();
     expect(dumpReadModels(db)).toEqual(dumpReadModels(rebuilt));
+    // The first rebuild ran in many batches, so without its secondary indexes until the end: all are back.
+    expect(indexes(db)).toEqual(indexes(rebuilt));
+    expect(indexes(db)).toEqual(expect.arrayContaining(['assets_by_owner', 'assets_by_parent', 'timeline_by_asset']));
+  });
+
+  it('creates the indexes a rebuild cut short left out when the file is opened again', async () => {
+    const script = new LedgerScript(ledger.store);
+    await runCustodyScenario(script);
+    const db = ledger.readModels('cut-short.sqlite');
+    await ledger.runner(db).rebuild();
+    const all = indexes(db);
+    db.connection.exec('DROP INDEX timeline_by_asset; DROP INDEX assets_by_owner');
+    db.close();
+    expect(indexes(ledger.readModels('cut-short.sqlite'))).toEqual(all);
   });
 
   it('changes nothing when the same batch is delivered twice, or overlapping batches', async () => {

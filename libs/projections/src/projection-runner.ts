@@ -1,6 +1,6 @@
 import type { EventFilter, EventStore, GlobalPosition, RecordedEvent, StoreSubscription } from '@chip-ledger/event-store';
 import { StoreUnavailable, comparePositions } from '@chip-ledger/event-store';
-import type { ReadModelDb } from './read-model-db';
+import type { BulkLoad, ReadModelDb } from './read-model-db';
 import type { BatchResult, ProjectorOptions } from './read-model-projector';
 import { ReadModelProjector } from './read-model-projector';
 
@@ -130,17 +130,17 @@ export class ProjectionRunner {
     try {
       await this.stop();
       this.startRequested ||= wasRunning;
-      const leaveBulkLoad = this.readModels.enterBulkLoad();
+      const bulkLoad = this.readModels.enterBulkLoad();
       try {
         this.projector.reset();
         this.appliedEvents = 0;
         this.lastError = null;
         this.lastFailure = null;
         const target = await this.lastLedgerPosition();
-        if (target) await this.replayTo(target);
+        if (target) await this.replayTo(target, bulkLoad);
       } finally {
         try {
-          leaveBulkLoad();
+          bulkLoad.leave();
         } catch (error) {
           // The read models are complete; the file merely stays on its (crash-safe) rollback journal for now.
           this.lastError = describe(error);
@@ -164,7 +164,7 @@ export class ProjectionRunner {
   }
 
   /** Replays from the start in large batches (one transaction each) until `target` is applied. */
-  private async replayTo(target: GlobalPosition): Promise<void> {
+  private async replayTo(target: GlobalPosition, bulkLoad: BulkLoad): Promise<void> {
     let arrived: () => void = () => undefined;
     const reachedTarget = new Promise<void>((resolve) => {
       arrived = resolve;
@@ -174,6 +174,7 @@ export class ProjectionRunner {
       (batch) => {
         this.apply(batch);
         if (this.reached(target)) arrived();
+        else bulkLoad.dropIndexes(); // more than one batch: building the indexes once at the end is cheaper
       },
     );
     try {

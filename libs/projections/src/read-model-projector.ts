@@ -361,8 +361,14 @@ export class ReadModelProjector {
     const row = [node.id, ctx.commit, ctx.prepare, via, place.status, place.facilityId, country, node.own.ownerId,
       place.custodianId, node.own.parentId, root.id];
     const rows = this.timeline.get(node.id);
-    if (rows) rows.push(row);
-    else this.timeline.set(node.id, [row]);
+    if (!rows) {
+      this.timeline.set(node.id, [row]);
+    } else {
+      // One entry per asset and event (a cyclic containment in corrupt data could reach an asset twice): the first
+      // stands, as the unique index would have it, which a rebuild drops until its end.
+      const last = rows[rows.length - 1];
+      if (last[1] !== ctx.commit || last[2] !== ctx.prepare) rows.push(row);
+    }
   }
 
   private noteCustodian(node: AssetNode, custodianId: string): void {
