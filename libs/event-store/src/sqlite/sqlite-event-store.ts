@@ -61,8 +61,12 @@ const bytesToId = (bytes: Buffer): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
-const toRecorded = (row: Row): RecordedEvent => ({
-  id: bytesToId(row.id),
+/** Log reads have SQLite spell the id as text; stream reads get the 16 bytes. */
+const logRowToRecorded = (row: LogRow): RecordedEvent => recorded(row, row.id);
+const toRecorded = (row: Row): RecordedEvent => recorded(row, bytesToId(row.id));
+
+const recorded = (row: Omit<Row, 'id'>, id: string): RecordedEvent => ({
+  id,
   type: row.type,
   streamName: row.stream,
   revision: BigInt(row.revision),
@@ -72,16 +76,6 @@ const toRecorded = (row: Row): RecordedEvent => ({
   created: new Date(row.created),
 });
 
-const logRowToRecorded = (row: LogRow): RecordedEvent => ({
-  id: row.id,
-  type: row.type,
-  streamName: row.stream,
-  revision: BigInt(row.revision),
-  position: positionOf(row.seq),
-  data: JSON.parse(row.data) as JsonObject,
-  metadata: JSON.parse(row.metadata) as JsonObject,
-  created: new Date(row.created),
-});
 
 const matcher = (prefixes: readonly string[] | undefined): ((stream: string) => boolean) =>
   !prefixes ? () => true : (stream) => prefixes.some((prefix) => stream.startsWith(prefix));
