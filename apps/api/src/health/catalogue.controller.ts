@@ -1,15 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { ACCELERATOR_MODELS } from '@chip-ledger/domain';
+import type { AcceleratorModel } from '@chip-ledger/domain';
 import { Public } from '../auth/public.decorator';
+import { ApiPublicRead } from '../openapi/api-operations.decorator';
+import { AcceleratorModelDto } from './dto/accelerator-model.dto';
 
-@ApiTags('reference data')
+@ApiTags('assets')
 @Controller('catalogue')
 export class CatalogueController {
   @Public()
   @Get('accelerators')
-  @ApiOperation({ summary: 'Accelerator models the ledger accounts for (dense BF16 TFLOPS, TPP, die area)' })
-  accelerators() {
+  @ApiPublicRead({
+    summary: 'Accelerator models the ledger accounts for (dense BF16 TFLOPS, TPP, die area)', response: AcceleratorModelDto, isArray: true,
+  })
+  accelerators(): readonly AcceleratorModel[] {
     return ACCELERATOR_MODELS;
   }
 }

@@ -1,15 +1,17 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { EVENT_STORE, comparePositions, encodePosition } from '@chip-ledger/event-store';
 import type { EventStore, GlobalPosition } from '@chip-ledger/event-store';
 import { ProjectionRunner } from '@chip-ledger/projections';
 import { Public } from '../auth/public.decorator';
 import { latestLedgerPosition } from '../infrastructure/latest-ledger-position';
+import { ApiPublicRead } from '../openapi/api-operations.decorator';
+import { HealthDto } from './dto/health.dto';
 
 const encoded = (position: GlobalPosition | null): string | null => (position ? encodePosition(position) : null);
 
-@ApiTags('operations')
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -19,8 +21,9 @@ export class HealthController {
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Which store is in use, whether it answers, and how far the read models lag behind it' })
-  async health(@Res({ passthrough: true }) response: Response) {
+  @ApiPublicRead({ summary: 'Which store is in use, whether it answers, and how far the read models lag behind it', response: HealthDto })
+  @ApiResponse({ status: 503, type: HealthDto, description: 'The store does not answer' })
+  async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
     const projections = this.runner.status();
     let reachable = true;
     let head: GlobalPosition | null = null;

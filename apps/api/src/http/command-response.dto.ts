@@ -7,12 +7,12 @@ export class CommandResponseDto {
   @ApiProperty({ example: 'asset-gpu-0001' })
   streamName!: string;
 
-  @ApiProperty({ description: 'Revision of the stream after the command; also sent as the ETag', example: '3', nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'Revision of the stream after the command; also sent as the ETag', example: '3' })
   revision!: string | null;
 
   @ApiProperty({
     description: 'Global position of the command\'s last event. Pass it as ?position= to a query to read your own write.',
-    example: '1042', nullable: true,
+    example: '1042', type: String, nullable: true,
   })
   position!: string | null;
 

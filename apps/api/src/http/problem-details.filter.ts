@@ -10,7 +10,7 @@ import { RequestValidationFailed } from './validation';
 export const PROBLEM_TYPE_BASE = 'https://chip-ledger.dev/problems/';
 
 /** One table from domain error codes to HTTP statuses. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'asset-not-found': 404,
   'not-permitted': 403,
   'asset-already-exists': 409,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@chip-ledger/domain';
 import { NotPermitted, NotRegistered } from '@chip-ledger/domain';
@@ -10,16 +10,17 @@ import { readsEverything } from '../auth/read-access';
 import { CommandContextParam } from '../http/command-context';
 import type { CommandContext } from '../http/command-context';
 import { CommandGateway } from '../http/command-gateway';
-import { CommandResponseDto } from '../http/command-response.dto';
 import { ParseIdPipe } from '../http/ids';
 import { ReadSide } from '../http/read-side';
+import { ApiCommand, ApiRead } from '../openapi/api-operations.decorator';
 import { IssuedApiKeyDto } from './dto/issued-api-key.dto';
+import { MeDto } from './dto/me.dto';
+import { PartyDto } from './dto/party.dto';
 import { RegisterPartyDto } from './dto/register-party.dto';
 
 const PartyId = () => Param('partyId', ParseIdPipe);
 
 @ApiTags('parties')
-@ApiBearerAuth()
 @Controller()
 export class PartiesController {
   constructor(
@@ -29,15 +30,16 @@ export class PartiesController {
   ) {}
 
   @Post('parties')
-  @ApiOperation({ summary: 'Admin: register a party (manufacturer, carrier, operator, customs, investigator, admin)' })
-  @ApiResponse({ status: 201, type: CommandResponseDto })
+  @ApiCommand({ summary: 'Admin: register a party (manufacturer, carrier, operator, customs, investigator, admin)', problems: [422] })
   register(@Body() dto: RegisterPartyDto, @CommandContextParam() context: CommandContext) {
     return this.commands.run('RegisterParty', dto, context);
   }
 
   @Post('parties/:partyId/api-keys')
-  @ApiOperation({ summary: 'Admin: issue an API key for a party. The key is in this answer only.' })
-  @ApiResponse({ status: 201, type: IssuedApiKeyDto })
+  @ApiCommand({
+    summary: 'Admin: issue an API key for a party. The key is in this answer only.',
+    response: IssuedApiKeyDto, problems: [404], idempotent: false,
+  })
   async issueKey(@PartyId() partyId: string, @CommandContextParam() context: CommandContext): Promise<IssuedApiKeyDto> {
     const apiKey = generateApiKey();
     const keyId = uuidv7();
@@ -48,16 +50,15 @@ export class PartiesController {
   }
 
   @Delete('parties/:partyId/api-keys/:keyId')
-  @ApiOperation({ summary: 'Admin: revoke an API key' })
-  @ApiResponse({ status: 200, type: CommandResponseDto })
+  @ApiCommand({ summary: 'Admin: revoke an API key', status: 200, problems: [404, 422] })
   revokeKey(@PartyId() partyId: string, @Param('keyId', ParseIdPipe) keyId: string, @CommandContextParam() context: CommandContext) {
     return this.commands.run('RevokeApiKey', { partyId, keyId }, context);
   }
 
   @Get('parties/:partyId')
-  @ApiOperation({ summary: 'A party (investigators and admins see all; a party sees itself)' })
-  @ApiQuery({ name: 'position', required: false, description: 'Wait until the read side has reached this position' })
-  async get(@PartyId() partyId: string, @CurrentActor() actor: Actor, @Query('position') position?: string) {
+  @ApiRead({ summary: 'A party (investigators and admins see all; a party sees itself)', response: PartyDto, problems: [403, 404] })
+  @ApiQuery({ name: 'position', required: false, description: 'A position returned by a command: wait (bounded) until the read side has it' })
+  async get(@PartyId() partyId: string, @CurrentActor() actor: Actor, @Query('position') position?: string): Promise<PartyDto> {
     await this.readSide.catchUp(position);
     if (!readsEverything(actor) && actor.partyId !== partyId) throw new NotPermitted(actor.partyId, 'parties see only themselves');
     const party = this.queries.getParty(partyId);
@@ -66,9 +67,8 @@ export class PartiesController {
   }
 
   @Get('me')
-  @ApiTags('parties')
-  @ApiOperation({ summary: 'The party and roles of the API key in use' })
-  me(@CurrentActor() actor: Actor) {
+  @ApiRead({ summary: 'The party and roles of the API key in use', response: MeDto })
+  me(@CurrentActor() actor: Actor): MeDto {
     return { ...this.queries.getParty(actor.partyId), partyId: actor.partyId, roles: actor.roles };
   }
 }

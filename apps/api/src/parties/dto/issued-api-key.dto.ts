@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class IssuedApiKeyDto {
-  @ApiProperty()
+  @ApiProperty({ description: 'Id of the key, to revoke it' })
   keyId!: string;
 
-  @ApiProperty({ description: 'The key itself. Shown once: only its hash is kept.' })
+  @ApiProperty({ description: 'The key itself, an opaque secret. Shown once: only its hash is kept.', example: 'cl_...' })
   apiKey!: string;
 
-  @ApiProperty({ description: 'Global position of the ApiKeyIssued event' })
+  @ApiProperty({ type: String, nullable: true, description: 'Global position of the ApiKeyIssued event: pass it as ?position= to read it back' })
   position!: string | null;
 }

@@ -1,0 +1,24 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { StoreInfo } from '@chip-ledger/event-store';
+
+export class StoreHealthDto implements StoreInfo {
+  @ApiProperty({ enum: ['sqlite', 'eventstoredb'] }) kind!: StoreInfo['kind'];
+  @ApiProperty({ description: 'The data file, or the EventStoreDB connection string' }) location!: string;
+  @ApiProperty() reachable!: boolean;
+}
+
+export class ProjectionsHealthDto {
+  @ApiProperty() running!: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Position of the last event the read models have applied' }) checkpoint!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Position of the last ledger event in the store' }) head!: string | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether checkpoint has reached head; null while the store does not answer' })
+  caughtUp!: boolean | null;
+  @ApiProperty({ type: 'integer', description: 'Events applied since the server started' }) appliedEvents!: number;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+}
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
+  @ApiProperty({ type: () => StoreHealthDto }) store!: StoreHealthDto;
+  @ApiProperty({ type: () => ProjectionsHealthDto }) projections!: ProjectionsHealthDto;
+}
