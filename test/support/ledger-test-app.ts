@@ -15,12 +15,13 @@ import { AdminBootstrap, BOOTSTRAP_ADMIN_ID } from '../../apps/api/src/auth/admi
 import { generateApiKey, hashApiKey } from '../../apps/api/src/auth/api-key-secret';
 import { configureApp } from '../../apps/api/src/configure-app';
 import type { LedgerConfig } from '../../apps/api/src/infrastructure/ledger-config';
+import { checkedAgainstDocument, servedContract } from './checked-http';
 
 export type TestLedger = {
   readonly app: NestExpressApplication;
   readonly config: LedgerConfig;
   readonly adminKey: string;
-  /** supertest against the running app, authenticated with `key` when given. */
+  /** supertest against the running app; every response is checked against the served OpenAPI document. */
   http(): ReturnType<typeof request>;
   post(path: string, key: string, body?: object, headers?: Record<string, string>): request.Test;
   get(path: string, key: string): request.Test;
@@ -70,12 +71,14 @@ export const startTestLedger = async (
     throw error;
   }
   const server = app.getHttpServer();
+  const contract = await servedContract(server);
+  const http = () => checkedAgainstDocument(request(server), contract);
   const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
   const ledger: TestLedger = {
     app, config, adminKey,
-    http: () => request(server),
-    post: (path, key, body = {}, headers = {}) => request(server).post(path).set({ ...auth(key), ...headers }).send(body),
-    get: (path, key) => request(server).get(path).set(auth(key)),
+    http,
+    post: (path, key, body = {}, headers = {}) => http().post(path).set({ ...auth(key), ...headers }).send(body),
+    get: (path, key) => http().get(path).set(auth(key)),
     async registerParty(partyId, roles, country = 'US') {
       await ledger.post('/parties', adminKey, { partyId, name: `${partyId} Inc.`, roles, country }).expect(201);
       const issued = await ledger.post(`/parties/${partyId}/api-keys`, adminKey).expect(201);
