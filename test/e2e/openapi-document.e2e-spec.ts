@@ -1,6 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import request from 'supertest';
 import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject, SecuritySchemeObject } from '@nestjs/swagger';
+import { ID_PATTERN } from '@chip-ledger/domain';
 import { API_TAGS, API_VERSION } from '../../apps/api/src/openapi/openapi-document';
 import { checkedAgainstDocument } from '../support/checked-http';
 import type { TestLedger } from '../support/ledger-test-app';
@@ -74,6 +75,12 @@ describe('the OpenAPI document', () => {
       expect({ op: label(op), success: success.map(([status]) => status) }).toEqual({ op: label(op), success: [op.method === 'post' ? '201' : '200'] });
       expect({ op: label(op), schema: success[0][1].content?.['application/json']?.schema }).toEqual({ op: label(op), schema: expect.any(Object) });
     }
+  });
+
+  it('says what each path parameter accepts: an id, as ParseIdPipe checks it', () => {
+    const pathParameters = operations.flatMap((op) => (op.operation.parameters as ParameterObject[] ?? []).filter((p) => p.in === 'path'));
+    expect(pathParameters.length).toBeGreaterThan(20);
+    for (const parameter of pathParameters) expect(parameter.schema).toEqual({ type: 'string', pattern: ID_PATTERN.source });
   });
 
   it('answers every error with the one ProblemDetails schema as application/problem+json', () => {

@@ -18,7 +18,7 @@ export const AUTHENTICATED_PROBLEMS: readonly ProblemStatus[] = [...REQUEST_PROB
 export const COMMAND_PROBLEMS: readonly ProblemStatus[] = [...AUTHENTICATED_PROBLEMS, 403, 409, 412, 507];
 
 const ETAG: HeaderObject = {
-  description: 'Revision of the stream the command wrote to. Send it back as If-Match to write only if nothing changed since.',
+  description: 'Revision of the stream the command wrote to (absent if it wrote nothing to a stream that does not exist). Send it back as If-Match to write only if nothing changed since.',
   schema: { type: 'string', pattern: '^"\\d+"$', example: '"3"' },
 };
 const IDEMPOTENT_REPLAYED: HeaderObject = {

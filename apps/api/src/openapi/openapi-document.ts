@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject, ParameterObject } from '@nestjs/swagger';
+import { ID_PATTERN } from '@chip-ledger/domain';
+import { ID_FORMAT_MESSAGE } from '../http/ids';
 import { API_KEY_HEADER_SCHEME, BEARER_SCHEME } from './api-operations.decorator';
 
 /** The version of the HTTP contract (this document), not of the server build. */
@@ -32,6 +34,20 @@ the statuses it can answer. A 503 or 507 means nothing was written: retry after 
 \`Idempotency-Key\`.
 `.trim();
 
+/** Every path parameter of this API is an id that ParseIdPipe checks: say what it accepts, where Nest says only "string". */
+const describePathIds = (document: OpenAPIObject): OpenAPIObject => {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as OperationObject[]) {
+      for (const parameter of (operation.parameters ?? []) as ParameterObject[]) {
+        if (parameter.in !== 'path') continue;
+        parameter.description ??= `An id: ${ID_FORMAT_MESSAGE}`;
+        parameter.schema = { type: 'string', pattern: ID_PATTERN.source };
+      }
+    }
+  }
+  return document;
+};
+
 export const buildOpenApiDocument = (app: INestApplication): OpenAPIObject => {
   let builder = new DocumentBuilder()
     .setTitle('chip-ledger')
@@ -43,5 +59,5 @@ export const buildOpenApiDocument = (app: INestApplication): OpenAPIObject => {
     }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key, in its own header' }, API_KEY_HEADER_SCHEME);
   for (const [name, description] of Object.entries(API_TAGS)) builder = builder.addTag(name, description);
-  return SwaggerModule.createDocument(app, builder.build());
+  return describePathIds(SwaggerModule.createDocument(app, builder.build()));
 };
