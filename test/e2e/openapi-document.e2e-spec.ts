@@ -149,11 +149,17 @@ describe('the OpenAPI document', () => {
       contract = new ResponseContract(document);
     });
 
-    it('accepts what the document describes, nullable nested objects and problem extensions included', () => {
+    it('accepts what the document describes, nullable nested objects, problem extensions and text bodies included', () => {
       expect(check('GET', '/assets/gpu-1', 200, json, asset())).toEqual([]);
       expect(check('GET', '/assets/gpu-1', 404, problemJson, { ...problem, assetId: 'gpu-1' })).toEqual([]);
       expect(check('POST', '/assets/gpu-1/shipments', 503, { ...problemJson, 'retry-after': '1' }, { ...problem, status: 503, code: 'store-unavailable' })).toEqual([]);
       expect(check('GET', '/teleport', 404, problemJson, { ...problem, code: 'not-found' })).toEqual([]);
+      const withText = structuredClone(document);
+      withText.paths['/health'].get!.responses['200'] = { description: 'text', content: { 'text/plain': { schema: { type: 'string', pattern: '^ok' } } } };
+      const text = (body: string) => new ResponseContract(withText)
+        .disagreements({ method: 'GET', path: '/health', status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: {}, text: body });
+      expect(text('ok\n')).toEqual([]);
+      expect(text('no')).toEqual([expect.stringContaining('must match pattern')]);
     });
 
     it('refuses an undocumented status, content type, field, missing field, wrong type or header', () => {

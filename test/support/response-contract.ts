@@ -55,6 +55,8 @@ const toJsonSchema = (node: Json): Json => {
 const templateToPattern = (template: string): RegExp =>
   new RegExp(`^${template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
 
+const isJson = (type: string): boolean => type === 'application/json' || type.endsWith('+json');
+
 const mediaType = (contentType: string | string[] | undefined): string | undefined =>
   (Array.isArray(contentType) ? contentType[0] : contentType)?.split(';')[0].trim().toLowerCase();
 
@@ -118,7 +120,8 @@ export class ResponseContract {
       validate = this.ajv.compile(toJsonSchema(schema) as object);
       this.validators.set(key, validate);
     }
-    if (validate(response.body)) return [];
+    // supertest parses JSON bodies only; any other media type is checked as the text it is.
+    if (validate(isJson(type) ? response.body : response.text)) return [];
     return (validate.errors ?? []).map((error) => {
       const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
       return `${where}: body${error.instancePath} ${error.message ?? error.keyword}${extra}`;
