@@ -10,8 +10,11 @@ import { ApiProblems } from './api-problems.decorator';
 export const BEARER_SCHEME = 'bearer';
 export const API_KEY_HEADER_SCHEME = 'api-key';
 
-/** What any request can meet before a route runs: a malformed body or URL, an oversized body, oversized headers. */
-export const REQUEST_PROBLEMS: readonly ProblemStatus[] = [400, 413, 415, 431];
+/**
+ * What any request can meet before a route runs: malformed HTTP, URL or body (400), too slow (408), an oversized or
+ * non-JSON body (413, 415), an unsupported Expect (417), oversized headers (431).
+ */
+export const REQUEST_PROBLEMS: readonly ProblemStatus[] = [400, 408, 413, 415, 417, 431];
 /** With an API key: an unknown key; a store that cannot be asked about a new key, or a read side that is behind. */
 export const AUTHENTICATED_PROBLEMS: readonly ProblemStatus[] = [...REQUEST_PROBLEMS, 401, 503];
 /** Every command: roles, state and concurrency (409), If-Match (412), a full store (507). */

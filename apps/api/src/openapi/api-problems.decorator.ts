@@ -5,17 +5,19 @@ import { STATUS_BY_CODE } from '../http/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './problem-details.dto';
 
 /** The error statuses the API answers, each as problem+json. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 431 | 503 | 507;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 408 | 409 | 412 | 413 | 415 | 417 | 422 | 429 | 431 | 503 | 507;
 
 const MEANINGS = {
-  400: 'Malformed or invalid request: validation-failed (each field at fault in `errors`), malformed-json, malformed-request. Nothing was written.',
+  400: 'Malformed or invalid request: validation-failed (each field at fault in `errors`), or a code naming what could not be read (e.g. malformed-json). Nothing was written.',
   401: 'No API key, or an unknown or revoked one (unauthenticated).',
   403: 'The party may not do this.',
   404: 'Unknown, or not visible to this party (the API does not disclose what a party may not read).',
+  408: 'The request did not arrive in time.',
   409: 'The current state does not allow it; concurrency-conflict when concurrent writers kept winning (retry).',
   412: 'If-Match names a revision the stream is no longer at.',
   413: 'The body is larger than the server accepts (body-too-large).',
-  415: 'The body is not UTF-8 JSON (unsupported-encoding).',
+  415: 'The body is not UTF-8 JSON.',
+  417: 'An Expect header other than 100-continue.',
   422: 'The request is well-formed but names something that cannot play its part.',
   429: 'Too many requests: retry after Retry-After.',
   431: 'The request headers are too large.',

@@ -31,8 +31,11 @@ export class ProblemDetailsDto {
   @ApiProperty({ description: 'What went wrong, for a human', example: 'Asset gpu-0001 not found' })
   detail!: string;
 
-  @ApiProperty({ description: 'The request path (and query) that failed', example: '/assets/gpu-0001' })
-  instance!: string;
+  @ApiPropertyOptional({
+    description: 'The request path (and query) that failed; absent when the request was refused before its target was read (e.g. 431)',
+    example: '/assets/gpu-0001',
+  })
+  instance?: string;
 
   @ApiProperty({ description: 'Stable, machine-readable code: branch on this, not on the text', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', example: 'asset-not-found' })
   code!: string;
