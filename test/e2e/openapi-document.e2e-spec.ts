@@ -172,7 +172,9 @@ describe('the OpenAPI document', () => {
       expect(check('GET', '/assets/gpu-1', 200, json, asset({ lastOccurredAt: 'yesterday' }))).toEqual([expect.stringContaining('must match format "date-time"')]);
       expect(check('GET', '/assets/gpu-1', 404, problemJson, { ...problem, code: undefined })).toEqual([expect.stringContaining('code')]);
       expect(check('GET', '/assets/gpu-1', 200, { ...json, etag: '"3"' }, asset())).toEqual([expect.stringContaining('header etag is sent but not documented')]);
-      expect(check('GET', '/teleport', 200, json, {})).toEqual(expect.arrayContaining([expect.stringContaining('must answer 404')]));
+      expect(check('GET', '/teleport', 200, json, {})).toEqual(expect.arrayContaining([expect.stringContaining('must answer 404 or 400 or 408 or 413 or 415 or 417 or 431, not 200')]));
+      expect(check('POST', '/teleport', 431, problemJson, { ...problem, status: 431, code: 'headers-too-large' })).toEqual([]);
+      expect(check('GET', '/assets/gpu-1', 404, problemJson, { ...problem, status: 400 })).toEqual([expect.stringContaining('the problem says status 400')]);
     });
 
     it('fails a real request whose answer the document does not describe', async () => {

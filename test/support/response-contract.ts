@@ -69,6 +69,8 @@ export class ResponseContract {
   private readonly routes: readonly Route[];
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
+  /** Error statuses every route documents: what any request can meet, before routing (e.g. 431). */
+  private readonly everywhere: readonly number[];
 
   constructor(document: OpenAPIObject) {
     this.ajv = new Ajv({ allErrors: true, strict: false });
@@ -80,6 +82,8 @@ export class ResponseContract {
         .map(([method, operation]) => ({ method, template, pattern: templateToPattern(template), operation: operation as OperationObject })))
       // Literal segments before parameters, so /assets/{assetId} never shadows a fixed path beside it.
       .sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
+    const errorStatuses = this.routes.map((r) => Object.keys(r.operation.responses).map(Number).filter((status) => status >= 400));
+    this.everywhere = (errorStatuses[0] ?? []).filter((status) => errorStatuses.every((statuses) => statuses.includes(status)));
   }
 
   disagreements(response: ObservedResponse): string[] {
@@ -87,16 +91,29 @@ export class ResponseContract {
     const method = response.method.toLowerCase();
     const route = this.routes.find((r) => r.method === method && r.pattern.test(response.path));
     if (!route) {
-      // Not a route: the server must say so, as it says everything else.
-      const problems = response.status === 404 ? [] : [`${response.method} ${response.path} is not in the document, so it must answer 404, not ${response.status}`];
-      return [...problems, ...this.checkBody(response, { [`application/problem+json`]: { schema: { $ref: PROBLEM_SCHEMA_REF } } }, 'undocumented route')];
+      // Not a route: the server says so (404), or refuses the request as it would anywhere, as problem+json.
+      const where = `${response.method} ${response.path} (not in the document)`;
+      const allowed = [404, ...this.everywhere];
+      const problems = allowed.includes(response.status) ? [] : [`${where} must answer ${allowed.join(' or ')}, not ${response.status}`];
+      return [
+        ...problems,
+        ...this.checkBody(response, { 'application/problem+json': { schema: { $ref: PROBLEM_SCHEMA_REF } } }, where),
+        ...this.checkProblemStatus(response, where),
+      ];
     }
     const where = `${method.toUpperCase()} ${route.template} ${response.status}`;
     const documented = route.operation.responses[String(response.status)] as ResponseObject | undefined;
     if (!documented) {
       return [`${where}: status ${response.status} is not documented (documented: ${Object.keys(route.operation.responses).join(', ')})`];
     }
-    return [...this.checkHeaders(response, documented, where), ...this.checkBody(response, documented.content, where)];
+    return [...this.checkHeaders(response, documented, where), ...this.checkBody(response, documented.content, where), ...this.checkProblemStatus(response, where)];
+  }
+
+  /** A problem's own status is the response's: a client reading only the body must not be told otherwise. */
+  private checkProblemStatus(response: ObservedResponse, where: string): string[] {
+    if (mediaType(response.headers['content-type']) !== 'application/problem+json' || !isObject(response.body)) return [];
+    const { status } = response.body;
+    return status === response.status ? [] : [`${where}: the problem says status ${String(status)}`];
   }
 
   private checkHeaders(response: ObservedResponse, documented: ResponseObject, where: string): string[] {
