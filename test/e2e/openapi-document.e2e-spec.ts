@@ -175,6 +175,9 @@ describe('the OpenAPI document', () => {
       expect(check('GET', '/teleport', 200, json, {})).toEqual(expect.arrayContaining([expect.stringContaining('must answer 404 or 400 or 408 or 413 or 415 or 417 or 431, not 200')]));
       expect(check('POST', '/teleport', 431, problemJson, { ...problem, status: 431, code: 'headers-too-large' })).toEqual([]);
       expect(check('GET', '/assets/gpu-1', 404, problemJson, { ...problem, status: 400 })).toEqual([expect.stringContaining('the problem says status 400')]);
+      const written = { commandId: 'c', streamName: 'asset-gpu-1', revision: '3', position: '9', events: ['AssetShipped'] };
+      expect(check('POST', '/assets/gpu-1/shipments', 201, { ...json, etag: '"3"', 'idempotent-replayed': 'true' }, written)).toEqual([]);
+      expect(check('POST', '/assets/gpu-1/shipments', 201, { ...json, etag: 'W/"a1-b2"' }, written)).toEqual([expect.stringContaining('header etag must match pattern')]);
     });
 
     it('fails a real request whose answer the document does not describe', async () => {

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import type { HeaderObject, OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 
 /** What the contract needs of a response; supertest's responses have it. */
 export type ObservedResponse = {
@@ -117,10 +117,29 @@ export class ResponseContract {
   }
 
   private checkHeaders(response: ObservedResponse, documented: ResponseObject, where: string): string[] {
-    const names = new Set(Object.keys(documented.headers ?? {}).map((name) => name.toLowerCase()));
-    return CONTRACT_HEADERS
-      .filter((name) => response.headers[name] !== undefined && !names.has(name))
-      .map((name) => `${where}: header ${name} is sent but not documented for this response`);
+    const headers = new Map(Object.entries(documented.headers ?? {}).map(([name, header]) => [name.toLowerCase(), header as HeaderObject]));
+    return CONTRACT_HEADERS.flatMap((name) => {
+      const value = response.headers[name];
+      if (value === undefined) return [];
+      const header = headers.get(name);
+      if (!header) return [`${where}: header ${name} is sent but not documented for this response`];
+      return header.schema ? this.validate(header.schema, value, `header ${name}`).map((d) => `${where}: ${d}`) : [];
+    });
+  }
+
+  /** Validators by schema: routes share most (every problem is the same $ref), so each compiles once. */
+  private validate(schema: object, value: unknown, what: string): string[] {
+    const key = JSON.stringify(schema);
+    let validate = this.validators.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(toJsonSchema(schema) as object);
+      this.validators.set(key, validate);
+    }
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((error) => {
+      const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
+      return `${what}${error.instancePath} ${error.message ?? error.keyword}${extra}`;
+    });
   }
 
   private checkBody(response: ObservedResponse, content: ResponseObject['content'], where: string): string[] {
@@ -131,17 +150,8 @@ export class ResponseContract {
     if (!type || !(type in content)) return [`${where}: content type ${type ?? '(none)'} is not the documented ${Object.keys(content).join(' or ')}`];
     const schema = content[type].schema;
     if (!schema) return [];
-    const key = `${where} ${type}`;
-    let validate = this.validators.get(key);
-    if (!validate) {
-      validate = this.ajv.compile(toJsonSchema(schema) as object);
-      this.validators.set(key, validate);
-    }
     // supertest parses JSON bodies only; any other media type is checked as the text it is.
-    if (validate(isJson(type) ? response.body : response.text)) return [];
-    return (validate.errors ?? []).map((error) => {
-      const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
-      return `${where}: body${error.instancePath} ${error.message ?? error.keyword}${extra}`;
-    });
+    return this.validate(schema, isJson(type) ? response.body : response.text, 'body')
+      .map((disagreement) => `${where}: ${disagreement}`);
   }
 }
