@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { pino } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { LedgerCommand } from '@chip-ledger/application';
 import { LedgerCommandHandler } from '@chip-ledger/application';
@@ -59,9 +60,14 @@ const KEY_HOLDERS = ['formosa-semi', 'nimbus-cloud', 'atlas-compute', 'inspector
 
 /** Starts the API on the data directory (an embedded store and read models already there) and issues API keys. */
 export const startApi = async (dataDir: string): Promise<RunningApi> => {
-  const config: LedgerConfig = { port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '256kb' };
+  const config: LedgerConfig = {
+    port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '256kb', logLevel: 'info', metricsToken: undefined,
+  };
+  // Logged as in production (an access line per request), into /dev/null rather than over the benchmark's report.
   const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: ['error'] }),
+    await NestFactory.create<NestExpressApplication>(
+      AppModule.register(config, { logDestination: pino.destination('/dev/null') }), { bodyParser: false, logger: ['error'] },
+    ),
     config,
   );
   await app.listen(0, '127.0.0.1');

@@ -1,16 +1,15 @@
 import { EVENT_STORE } from '@chip-ledger/event-store';
 import type { EventStore, StoreInfo } from '@chip-ledger/event-store';
-import type { LedgerConfig } from '../../apps/api/src/infrastructure/ledger-config';
 import type { EsdbTestServer, EsdbTestServerOptions } from '../esdb/esdb-test-server';
 import { startEsdbTestServer } from '../esdb/esdb-test-server';
-import type { TestLedger } from './ledger-test-app';
+import type { TestLedger, TestLedgerOptions } from './ledger-test-app';
 import { startTestLedger } from './ledger-test-app';
 
 /** One store the HTTP suites run on, for the duration of one `describe`. */
 export type StoreUnderTest = {
   readonly kind: StoreInfo['kind'];
   /** The real API on this store (a fresh data directory; with EventStoreDB, this describe's test server). */
-  start(options?: Partial<LedgerConfig>): Promise<TestLedger>;
+  start(options?: Omit<TestLedgerOptions, 'sharedStore' | 'eventStoreConnectionString'>): Promise<TestLedger>;
   /** The in-process EventStoreDB behind it (started by the first `start`), or null on the embedded store. */
   readonly server: EsdbTestServer | null;
 };

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '@chip-ledger/domain';
@@ -44,20 +45,25 @@ const issueAdminKey = async (app: NestExpressApplication): Promise<string> => {
   return apiKey;
 };
 
+export type TestLedgerOptions = Partial<LedgerConfig> & {
+  /** The store may hold earlier runs' events (a real EventStoreDB), so an admin that already exists gets a new key. */
+  sharedStore?: boolean;
+  /** Where the JSON log goes (standard output otherwise, at level `error` unless `logLevel` says more). */
+  logDestination?: DestinationStream;
+};
+
 /**
  * The server users run (same module, pipes, filters, body limit), on a fresh data directory, through HTTP in process.
- * With `eventStoreConnectionString` it runs on EventStoreDB instead of the embedded store. `sharedStore`: the store
- * may hold earlier runs' events (a real EventStoreDB), so an admin that already exists gets a new key.
+ * With `eventStoreConnectionString` it runs on EventStoreDB instead of the embedded store.
  */
-export const startTestLedger = async (
-  { sharedStore = false, ...options }: Partial<LedgerConfig> & { sharedStore?: boolean } = {},
-): Promise<TestLedger> => {
+export const startTestLedger = async ({ sharedStore = false, logDestination, ...options }: TestLedgerOptions = {}): Promise<TestLedger> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'chip-ledger-e2e-'));
   const config: LedgerConfig = {
-    port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '64kb', ...options,
+    port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '64kb',
+    logLevel: 'error', metricsToken: undefined, ...options,
   };
   const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: ['error'] }),
+    await NestFactory.create<NestExpressApplication>(AppModule.register(config, { logDestination }), { bodyParser: false, logger: ['error'] }),
     config,
   );
   await app.init();

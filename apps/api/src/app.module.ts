@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AssetCommandsController } from './assets/asset-commands.controller';
@@ -14,15 +15,17 @@ import { ReadSide } from './http/read-side';
 import { ledgerValidationPipe } from './http/validation';
 import type { LedgerConfig } from './infrastructure/ledger-config';
 import { LedgerInfrastructureModule } from './infrastructure/ledger-infrastructure.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PartiesController } from './parties/parties.controller';
 import { ProjectionsStarter } from './infrastructure/projections-starter';
 
 @Module({})
 export class AppModule {
-  static register(config: LedgerConfig): DynamicModule {
+  /** `logDestination`: where the JSON log goes instead of standard output (a test reads it). */
+  static register(config: LedgerConfig, { logDestination }: { logDestination?: DestinationStream } = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [LedgerInfrastructureModule.register(config)],
+      imports: [LedgerInfrastructureModule.register(config), ObservabilityModule.register(config, logDestination)],
       controllers: [
         AssetCommandsController, AssetQueriesController, PartiesController, FacilitiesController,
         HealthController, CatalogueController,

@@ -1,10 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { LedgerConfig } from './infrastructure/ledger-config';
+import { useObservability } from './observability/use-observability';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** What main.ts and the end-to-end tests both apply, so tests run the server users run. */
 export const configureApp = (app: NestExpressApplication, config: LedgerConfig): NestExpressApplication => {
+  useObservability(app);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.disable('x-powered-by');
   app.enableShutdownHooks();

@@ -9,7 +9,7 @@ import { ledgerConfigFromEnv } from './infrastructure/ledger-config';
 
 const bootstrap = async (): Promise<void> => {
   const config = ledgerConfigFromEnv();
-  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false }), config);
+  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, bufferLogs: true }), config);
   await app.listen(config.port);
   await app.get(AdminBootstrap).ensureAdmin();
   const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { v7 as uuidv7 } from 'uuid';
@@ -40,10 +41,10 @@ const program = new Command('chip-ledger').description('Custody ledger for AI ac
 
 program.command('serve').description('Run the HTTP API (same as npm start)').action(async () => {
   const config = ledgerConfigFromEnv();
-  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false }), config);
+  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, bufferLogs: true }), config);
   await app.listen(config.port);
   await app.get(AdminBootstrap).ensureAdmin();
-  console.log(`chip-ledger listening on http://localhost:${config.port} — API docs at http://localhost:${config.port}/docs`);
+  new Logger('chip-ledger').log(`Listening on http://localhost:${config.port} (API docs at /docs)`);
 });
 
 program

@@ -7,6 +7,7 @@ import type { CommandContext } from './command-context';
 import { toETag } from './command-context';
 import type { CommandResponseDto } from './command-response.dto';
 import { CLOCK } from '../infrastructure/tokens';
+import { noteCommand } from '../observability/request-observation';
 
 const IDEMPOTENCY_NAMESPACE = '8d3e4b1e-2f0c-4f7d-a1a9-2b6c1c9e5f44';
 
@@ -31,6 +32,7 @@ export class CommandGateway {
     const commandId = context.idempotencyKey === undefined
       ? uuidv7()
       : uuidv5(`${context.actor.partyId}\u0000${context.idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
+    noteCommand(context.response, type, commandId);
     const command = {
       type, data,
       metadata: { now, occurredAt: occurredAt ? new Date(occurredAt).toISOString() : now, commandId, actor: context.actor },

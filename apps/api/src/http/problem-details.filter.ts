@@ -1,9 +1,11 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
-import { Catch, HttpException, Logger } from '@nestjs/common';
+import { Catch, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CustodyError } from '@chip-ledger/domain';
 import { StoreUnavailable } from '@chip-ledger/event-store';
 import { Unauthenticated } from '../auth/unauthenticated';
+import { RepeatedErrorLog } from '../observability/repeated-error-log';
+import { noteProblem } from '../observability/request-observation';
 import { ReadModelBehind } from './read-side';
 import { RequestValidationFailed } from './validation';
 
@@ -63,16 +65,31 @@ const bodyParserProblem = (error: { type?: unknown; status?: unknown }): { statu
 /** Every error leaves as RFC 9457 problem+json; unexpected ones say nothing of the internals. */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Problems');
+  constructor(private readonly errors: RepeatedErrorLog) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<Request & { id?: unknown }>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error, request.originalUrl ?? request.url);
+    noteProblem(response, problem.code, error);
+    if (problem.status >= 500) this.logServerSide(error, problem, request.id);
     if (problem.status === 503) response.setHeader('Retry-After', '1');
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  /** Every 5xx is logged with its cause, once per interval per kind of error (see RepeatedErrorLog). */
+  private logServerSide(error: unknown, problem: Problem, requestId: unknown): void {
+    const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.errors.report({
+      // Digits vary between occurrences of the same failure (positions, sizes, ports); they do not make it another.
+      key: `${problem.code} (${cause.replace(/\d+/g, 'N').slice(0, 200)})`,
+      level: problem.status === 500 ? 'error' : 'warn',
+      error,
+      message: problem.status === 500 ? 'Unexpected error answered 500' : `Answered ${problem.status} ${problem.code}`,
+      fields: { requestId, status: problem.status, code: problem.code },
+    });
   }
 
   private toProblem(error: unknown, instance: string): Problem {
@@ -99,7 +116,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const parsed = typeof error === 'object' && error !== null ? bodyParserProblem(error as { type?: unknown }) : null;
     if (parsed) return make(parsed.status, parsed.code, parsed.detail);
-    this.logger.error(error instanceof Error ? error.stack ?? error.message : String(error));
     return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'An unexpected error occurred', instance, code: 'internal' };
   }
 }

@@ -10,6 +10,10 @@ export type LedgerConfig = {
   readonly readWaitMs: number;
   /** Largest request body accepted. */
   readonly bodyLimit: string;
+  /** pino level: trace, debug, info, warn, error, fatal or silent. */
+  readonly logLevel: string;
+  /** Set: `/metrics` answers only to "Authorization: Bearer <token>". Unset: it is open to whoever reaches the port. */
+  readonly metricsToken: string | undefined;
 };
 
 export const ledgerConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): LedgerConfig => ({
@@ -18,4 +22,6 @@ export const ledgerConfigFromEnv = (env: NodeJS.ProcessEnv = process.env): Ledge
   eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
   readWaitMs: Number(env.READ_WAIT_MS ?? 5000),
   bodyLimit: env.BODY_LIMIT ?? '256kb',
+  logLevel: env.LOG_LEVEL ?? 'info',
+  metricsToken: env.METRICS_TOKEN || undefined,
 });

@@ -1,0 +1,107 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProjectionLag } from './projection-lag';
+import { commandOutcome, peekObservation, routePattern } from './request-observation';
+import { storeErrorKind } from './store-error-kind';
+
+/** From half a millisecond (a cached read) to ten seconds (a command waiting out an outage). */
+const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+let processRegistry: Registry | null = null;
+
+/**
+ * CPU, memory, event loop and GC belong to the process, not to one application in it: collected once per process,
+ * however many applications it runs (the tests run several), and merged into each application's output.
+ */
+const processMetrics = (): Registry => {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+};
+
+/** The ledger's Prometheus metrics, in a registry of its own per application. */
+export class LedgerMetrics {
+  /** What `/metrics` serves: the application's metrics and the process's. */
+  readonly registry: Registry;
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly commands: Counter<'type' | 'outcome'>;
+  private readonly commandSeconds: Histogram<'type'>;
+  private readonly queries: Counter<'route' | 'status'>;
+  private readonly querySeconds: Histogram<'route'>;
+  private readonly storeErrors: Counter<'kind'>;
+  private readonly projectionPosition: Gauge;
+  private readonly projectionLagEvents: Gauge;
+  private readonly projectionLagSeconds: Gauge;
+
+  constructor() {
+    const registers = [new Registry()];
+    this.requests = new Counter({
+      name: 'ledger_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'], registers,
+    });
+    this.commands = new Counter({
+      name: 'ledger_commands_total', help: 'Commands by type and outcome (accepted, replayed, refused: 4xx, failed: 5xx)',
+      labelNames: ['type', 'outcome'], registers,
+    });
+    this.commandSeconds = new Histogram({
+      name: 'ledger_command_duration_seconds', help: 'From the command gateway to the answer sent, by command type',
+      labelNames: ['type'], buckets: SECONDS, registers,
+    });
+    this.queries = new Counter({
+      name: 'ledger_queries_total', help: 'GET requests by route pattern and status', labelNames: ['route', 'status'], registers,
+    });
+    this.querySeconds = new Histogram({
+      name: 'ledger_query_duration_seconds', help: 'GET requests from arrival to the answer sent, by route pattern',
+      labelNames: ['route'], buckets: SECONDS, registers,
+    });
+    this.storeErrors = new Counter({
+      name: 'ledger_store_errors_total',
+      help: 'Requests answered with a storage failure, by kind (unavailable, or the SQLite result code)',
+      labelNames: ['kind'], registers,
+    });
+    this.projectionPosition = new Gauge({
+      name: 'ledger_projection_position', help: 'Global log position (commit) the read models have applied', registers,
+    });
+    this.projectionLagEvents = new Gauge({
+      name: 'ledger_projection_lag_events', help: 'Ledger events in the log not yet in the read models (counted up to 10000)', registers,
+    });
+    this.projectionLagSeconds = new Gauge({
+      name: 'ledger_projection_lag_seconds', help: 'Age of the oldest ledger event not yet in the read models (0: caught up)', registers,
+    });
+    this.registry = Registry.merge([processMetrics(), ...registers]);
+  }
+
+  /** Express middleware: every request is counted when its answer has been sent. */
+  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
+    const startedAt = performance.now();
+    response.once('finish', () => this.observe(request, response, startedAt));
+    next();
+  };
+
+  /** Sets the projection gauges; a measurement that failed (the store did not answer) leaves the last values. */
+  recordProjection(lag: ProjectionLag): void {
+    this.projectionPosition.set(lag.position);
+    this.projectionLagEvents.set(lag.events);
+    this.projectionLagSeconds.set(lag.seconds);
+  }
+
+  private observe(request: Request, response: Response, startedAt: number): void {
+    const now = performance.now();
+    const route = routePattern(request);
+    const status = String(response.statusCode);
+    this.requests.inc({ method: request.method, route, status });
+    const observation = peekObservation(response);
+    if (observation?.command) {
+      const { type, startedAt: commandStartedAt } = observation.command;
+      this.commands.inc({ type, outcome: commandOutcome(response) });
+      this.commandSeconds.observe({ type }, (now - commandStartedAt) / 1000);
+    } else if (request.method === 'GET') {
+      this.queries.inc({ route, status });
+      this.querySeconds.observe({ route }, (now - startedAt) / 1000);
+    }
+    const kind = observation?.error === undefined ? null : storeErrorKind(observation.error);
+    if (kind) this.storeErrors.inc({ kind });
+  }
+}

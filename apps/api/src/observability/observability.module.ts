@@ -1,0 +1,38 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { LedgerConfig } from '../infrastructure/ledger-config';
+import { createLedgerLogger } from './ledger-logger';
+import { LedgerMetrics } from './ledger-metrics';
+import { MetricsController } from './metrics.controller';
+import { RepeatedErrorLog } from './repeated-error-log';
+import { requestLogging } from './request-logging';
+
+export const LEDGER_LOGGER = Symbol('LEDGER_LOGGER');
+export const REQUEST_LOGGING = Symbol('REQUEST_LOGGING');
+
+/**
+ * Logs and metrics. One pino logger per application, shared by pino-http (access lines), Nest's own logger (through
+ * nestjs-pino, which binds the request's logger to everything logged while a request runs) and the error log.
+ */
+@Global()
+@Module({})
+export class ObservabilityModule {
+  static register(config: LedgerConfig, logDestination?: DestinationStream): DynamicModule {
+    const logger = createLedgerLogger(config.logLevel, logDestination);
+    return {
+      module: ObservabilityModule,
+      // useExisting: pino-http is mounted by configureApp ahead of the body parser, so every request gets its line.
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true })],
+      controllers: [MetricsController],
+      providers: [
+        { provide: LEDGER_LOGGER, useValue: logger },
+        { provide: REQUEST_LOGGING, useFactory: () => requestLogging(logger) },
+        { provide: LedgerMetrics, useFactory: () => new LedgerMetrics() },
+        { provide: RepeatedErrorLog, useFactory: () => new RepeatedErrorLog(logger) },
+      ],
+      exports: [LEDGER_LOGGER, LedgerMetrics, RepeatedErrorLog],
+    };
+  }
+}
