@@ -12,10 +12,7 @@ import { requestLogging } from './request-logging';
 export const LEDGER_LOGGER = Symbol('LEDGER_LOGGER');
 export const REQUEST_LOGGING = Symbol('REQUEST_LOGGING');
 
-/**
- * Logs and metrics. One pino logger per application, shared by pino-http (access lines), Nest's own logger (through
- * nestjs-pino, which binds the request's logger to everything logged while a request runs) and the error log.
- */
+/** Logs and metrics. One pino logger per application, shared by pino-http (access lines), Nest's logger and the error log. */
 @Global()
 @Module({})
 export class ObservabilityModule {
@@ -23,8 +20,10 @@ export class ObservabilityModule {
     const logger = createLedgerLogger(config.logLevel, logDestination);
     return {
       module: ObservabilityModule,
-      // useExisting: pino-http is mounted by configureApp ahead of the body parser, so every request gets its line.
-      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true })],
+      // nestjs-pino only carries Nest's own lines into pino here. Its middleware is left out (no routes): pino-http is
+      // mounted by configureApp ahead of the body parser, and binding each request's logger to an AsyncLocalStorage
+      // would put a hook on every promise the process makes, for lines that already carry their request id.
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] })],
       controllers: [MetricsController],
       providers: [
         { provide: LEDGER_LOGGER, useValue: logger },
