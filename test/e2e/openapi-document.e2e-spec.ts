@@ -15,7 +15,9 @@ import { ResponseContract } from '../support/response-contract';
  */
 type Operation = { readonly method: string; readonly path: string; readonly operation: OperationObject };
 
-const PUBLIC_PATHS = new Set(['/health', '/catalogue/accelerators']);
+const PUBLIC_PATHS = new Set(['/health', '/catalogue/accelerators', '/metrics']);
+/** Answers in another format than JSON: Prometheus text. */
+const TEXT_PATHS = new Set(['/metrics']);
 const PROBLEM_REF = '#/components/schemas/ProblemDetails';
 
 const operationsOf = (document: OpenAPIObject): Operation[] =>
@@ -73,7 +75,8 @@ describe('the OpenAPI document', () => {
     for (const op of operations) {
       const success = Object.entries(responsesOf(op.operation)).filter(([status]) => /^2\d\d$/.test(status));
       expect({ op: label(op), success: success.map(([status]) => status) }).toEqual({ op: label(op), success: [op.method === 'post' ? '201' : '200'] });
-      expect({ op: label(op), schema: success[0][1].content?.['application/json']?.schema }).toEqual({ op: label(op), schema: expect.any(Object) });
+      const media = TEXT_PATHS.has(op.path) ? 'text/plain' : 'application/json';
+      expect({ op: label(op), schema: success[0][1].content?.[media]?.schema }).toEqual({ op: label(op), schema: expect.any(Object) });
     }
   });
 

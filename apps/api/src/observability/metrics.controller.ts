@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EVENT_STORE } from '@chip-ledger/event-store';
@@ -8,6 +8,8 @@ import { ProjectionRunner } from '@chip-ledger/projections';
 import { Public } from '../auth/public.decorator';
 import { Unauthenticated } from '../auth/unauthenticated';
 import type { LedgerConfig } from '../infrastructure/ledger-config';
+import { REQUEST_PROBLEMS } from '../openapi/api-operations.decorator';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 import { LEDGER_CONFIG } from '../infrastructure/tokens';
 import { LedgerMetrics } from './ledger-metrics';
 import { measureProjectionLag } from './projection-lag';
@@ -26,9 +28,10 @@ const within = <T>(ms: number, work: Promise<T>): Promise<T> => {
 };
 
 /**
- * Prometheus text format. Not an API route (no API key, not in the OpenAPI document): a scraper reaches it on the
- * port, or, with METRICS_TOKEN set, with that token as a bearer token.
+ * Prometheus text format, for a scraper rather than a client: no API key. Open to whoever reaches the port, or,
+ * with METRICS_TOKEN set, only with that token as a bearer token.
  */
+@ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
   private readonly token: Buffer | null;
@@ -44,7 +47,14 @@ export class MetricsController {
 
   @Public()
   @Get()
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary: 'Prometheus metrics: commands, queries, store errors, read-model lag, and the process',
+    description: 'No API key. Open, unless the server runs with METRICS_TOKEN: then send `Authorization: Bearer <METRICS_TOKEN>`.',
+    security: [],
+  })
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiProblems(...REQUEST_PROBLEMS, 401)
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response): Promise<string> {
     if (this.token && !(authorization?.startsWith('Bearer ') && timingSafeEqual(digest(authorization.slice(7).trim()), this.token))) {
       throw new Unauthenticated('Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"');

@@ -21,7 +21,7 @@ const DESCRIPTION = `
 Custody ledger for AI accelerators: where every chip is, who owns it, who holds it, how it got there, and what the
 ledger knew at any moment.
 
-**Authentication.** Every route except \`/health\` and \`/catalogue\` needs an API key: an opaque secret \`cl_...\`
+**Authentication.** Every route except \`/health\`, \`/catalogue\` and \`/metrics\` needs an API key: an opaque secret \`cl_...\`
 issued by an admin (\`POST /parties/{partyId}/api-keys\`), sent as \`Authorization: Bearer cl_...\` or
 \`X-API-Key: cl_...\`.
 
@@ -32,6 +32,9 @@ issued by an admin (\`POST /parties/{partyId}/api-keys\`), sent as \`Authorizati
 **Errors** are RFC 9457 \`application/problem+json\` (schema \`ProblemDetails\`) with a stable \`code\`; each route lists
 the statuses it can answer. A 503 or 507 means nothing was written: retry after \`Retry-After\`, with the same
 \`Idempotency-Key\`.
+
+**Tracing.** Every answer carries \`X-Request-Id\`: the caller's own when it sent a sane one (up to 128 letters, digits
+and \`._:@/+=-\`), else a new UUID. The server's log line for the request carries the same id.
 `.trim();
 
 /** Every path parameter of this API is an id that ParseIdPipe checks: say what it accepts, where Nest says only "string". */
