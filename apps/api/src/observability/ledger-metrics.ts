@@ -58,7 +58,7 @@ export class LedgerMetrics {
     });
     this.storeErrors = new Counter({
       name: 'ledger_store_errors_total',
-      help: 'Requests answered with a storage failure, by kind (unavailable, or the SQLite result code)',
+      help: 'Requests answered with a storage failure, by kind (unavailable, full, or the SQLite result code)',
       labelNames: ['kind'], registers,
     });
     this.projectionPosition = new Gauge({
@@ -101,7 +101,7 @@ export class LedgerMetrics {
       this.queries.inc({ route, status });
       this.querySeconds.observe({ route }, (now - startedAt) / 1000);
     }
-    const kind = observation?.error === undefined ? null : storeErrorKind(observation.error);
+    const kind = observation?.problemCode === undefined ? null : storeErrorKind(observation.problemCode, observation.error);
     if (kind) this.storeErrors.inc({ kind });
   }
 }
