@@ -34,10 +34,27 @@ export type ExpectedVersion =
   | { readonly kind: 'stream-exists' }
   | { readonly kind: 'revision'; readonly revision: bigint };
 
-/** `currentRevision` null: the stream does not exist. `position` null: nothing was written (an empty append). */
+/**
+ * `currentRevision` null: the stream does not exist. `position` null: nothing was written (an empty append).
+ * `dropped`: a retry of a write that is committed but not yet replicated (the server's IdempotentNotReady): the
+ * storage writer drops it without a reply, and the request times out. `stream-deleted`: the stream is tombstoned.
+ */
 export type AppendOutcome =
   | { readonly kind: 'success'; readonly currentRevision: bigint | null; readonly position: bigint | null }
-  | { readonly kind: 'wrong-expected-version'; readonly currentRevision: bigint | null };
+  | { readonly kind: 'wrong-expected-version'; readonly currentRevision: bigint | null }
+  | { readonly kind: 'dropped' }
+  | { readonly kind: 'stream-deleted' };
+
+/** What the Streams service reads through: the log itself on a leader, an older copy of it on a lagging follower. */
+export type LogView = {
+  readonly length: number;
+  at(index: number): StoredEvent | undefined;
+  stream(streamName: string): readonly StoredEvent[] | undefined;
+  isDeleted(streamName: string): boolean;
+  indexAtOrAfter(position: bigint): number;
+  indexAfter(position: bigint): number;
+  onAppend(listener: () => void): () => void;
+};
 
 export type EsdbLogOptions = {
   /**
@@ -57,13 +74,18 @@ const RECORD_OVERHEAD = 93n;
 /** A fresh node's log starts after its chunk header and the records it writes on its first start. */
 const FIRST_RECORD = 4_096n;
 const STATS_STREAM = '$stats-127.0.0.1:2113';
+/** EventStoreDB writes a tombstone as a `$streamDeleted` event at revision long.MaxValue (EventNumber.DeletedStream). */
+const TOMBSTONE_REVISION = 2n ** 63n - 1n;
 
 const ticksNow = (): bigint => BigInt(Date.now()) * 10_000n;
 
 const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
-export class EsdbLog {
+export class EsdbLog implements LogView {
   private readonly all: StoredEvent[] = [];
+  private readonly deleted = new Set<string>();
+  /** Ids of committed events not yet replicated to a quorum, with when they will be (ms since the epoch). */
+  private readonly unreplicated = new Map<string, number>();
   private readonly streams = new Map<string, StoredEvent[]>();
   /** Insertion-ordered, trimmed from the front: an LRU by write time, like the server's committed-events cache. */
   private readonly recentIds = new Map<string, StoredEvent>();
@@ -114,10 +136,30 @@ export class EsdbLog {
     this.writeSystemEvent('$epoch-information', '$epoch-information', { epochNumber: 1, epochId: randomUUID() });
   }
 
-  append(streamName: string, expected: ExpectedVersion, events: readonly ProposedEvent[]): AppendOutcome {
+  isDeleted(streamName: string): boolean {
+    return this.deleted.has(streamName);
+  }
+
+  /** A hard delete: the stream can never be read, written or re-created; the tombstone stays in `$all`. */
+  tombstone(streamName: string): StoredEvent {
+    const event = this.write(streamName, TOMBSTONE_REVISION, {
+      id: randomUUID(), type: '$streamDeleted', contentType: 'application/octet-stream', data: new Uint8Array(), metadata: new Uint8Array(),
+    });
+    this.deleted.add(streamName);
+    this.notify();
+    return event;
+  }
+
+  /**
+   * `replicationDelayMs`: the write is committed on this node at once, but replicated to a quorum only that much
+   * later; until then a retry of it is dropped (IdempotentNotReady) instead of being answered as already written.
+   */
+  append(streamName: string, expected: ExpectedVersion, events: readonly ProposedEvent[], replicationDelayMs = 0): AppendOutcome {
+    if (this.deleted.has(streamName)) return { kind: 'stream-deleted' };
     const current = this.currentRevision(streamName);
     const decision = this.check(streamName, current, expected, events);
     if (decision.kind !== 'write') return decision.outcome;
+    if (replicationDelayMs > 0) for (const event of events) this.unreplicated.set(event.id, Date.now() + replicationDelayMs);
     if (!events.length) return { kind: 'success', currentRevision: current, position: null };
     let revision = current ?? -1n;
     let last: StoredEvent | undefined;
@@ -195,7 +237,7 @@ export class EsdbLog {
         last = known;
       }
       if (!last) return { kind: 'write' };
-      return { kind: 'answer', outcome: { kind: 'success', currentRevision: last.revision, position: last.position } };
+      return this.idempotent(events, last);
     }
     const expectedRevision = expected.kind === 'no-stream' ? -1n : expected.revision;
     const currentOrMinusOne = current ?? -1n;
@@ -209,7 +251,19 @@ export class EsdbLog {
       if (!candidate || candidate.id !== event.id) return wrong;
       last = candidate;
     }
-    return { kind: 'answer', outcome: { kind: 'success', currentRevision: last!.revision, position: last!.position } };
+    return this.idempotent(events, last!);
+  }
+
+  /** Already written: answered as the first append was, once replicated; dropped without an answer before. */
+  private idempotent(events: readonly ProposedEvent[], last: StoredEvent): { kind: 'answer'; outcome: AppendOutcome } {
+    const now = Date.now();
+    for (const { id } of events) {
+      const until = this.unreplicated.get(id);
+      if (until === undefined) continue;
+      if (until > now) return { kind: 'answer', outcome: { kind: 'dropped' } };
+      this.unreplicated.delete(id);
+    }
+    return { kind: 'answer', outcome: { kind: 'success', currentRevision: last.revision, position: last.position } };
   }
 
   private write(streamName: string, revision: bigint, proposed: ProposedEvent): StoredEvent {

@@ -3,18 +3,31 @@ import * as grpc from '@grpc/grpc-js';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as GoogleEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import {
-  AllStreamPosition, Empty, MaximumAppendSizeExceeded, StreamIdentifier, UUID, WrongExpectedVersion,
+  AllStreamPosition, Empty, MaximumAppendSizeExceeded, StreamDeleted, StreamIdentifier, Timeout, UUID, WrongExpectedVersion,
 } from '@eventstore/db-client/generated/shared_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { Code } from '@eventstore/db-client/generated/code_pb';
 import type { IStreamsServer } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
-import type { AppendOutcome, EsdbLog, ExpectedVersion, ProposedEvent, StoredEvent } from './esdb-log';
+import {
+  AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp, TombstoneResp,
+} from '@eventstore/db-client/generated/streams_pb';
+import type { EsdbFaults } from './esdb-faults';
+import type { AppendOutcome, EsdbLog, ExpectedVersion, LogView, ProposedEvent, StoredEvent } from './esdb-log';
 import { InvalidPosition } from './esdb-log';
 
 /** What the Streams service needs from the server around it. */
 export type StreamsServiceContext = {
+  /** Where writes go (a follower forwards them to the leader's log). */
   readonly log: EsdbLog;
+  /** What reads see: the log on a leader, a possibly older copy on a follower. */
+  readonly view: LogView;
+  /** Set on a follower: where the leader is, for the NotLeader answer to requests that require the leader. */
+  readonly leader: (() => { readonly host: string; readonly port: number }) | null;
+  readonly faults: EsdbFaults;
+  /** The server's `WriteTimeoutMs` (2 s by default): when an unanswered write is answered with a timeout. */
+  readonly writeTimeoutMs: number;
+  /** How long a `commit-then-timeout` write stays unreplicated (retries dropped) after it is committed. */
+  readonly replicationDelayMs: number;
   /** EventStoreDB's `MaxAppendSize`: 1 MiB by default. */
   readonly maxAppendSize: number;
   /** `known`: 24.x reports an event's log position on stream reads. `unknown`: earlier servers send 2^64-1. */
@@ -109,7 +122,11 @@ const isRpcError = (error: unknown): error is RpcError =>
 
 type Proposed = AppendReq.ProposedMessage | BatchAppendReq.ProposedMessage;
 
-/** The server rejects events without `type` or `content-type` and batches over the maximum append size. */
+/**
+ * The server rejects events without `type` or `content-type` and batches over the maximum append size, counting an
+ * event as data + metadata + 2 × the type's length (`Event.SizeOnDisk`, as fixed in 24.10.4: up to 24.10.3 an
+ * operator-precedence slip made it count the data only).
+ */
 const toProposed = (messages: readonly Proposed[], maxAppendSize: number): ProposedEvent[] => {
   let size = 0;
   return messages.map((message) => {
@@ -122,7 +139,7 @@ const toProposed = (messages: readonly Proposed[], maxAppendSize: number): Propo
     }
     const data = message.getData_asU8();
     const custom = message.getCustomMetadata_asU8();
-    size += data.length + custom.length;
+    size += data.length + custom.length + 2 * metadata.get('type')!.length;
     if (size > maxAppendSize) throw new AppendTooLarge(maxAppendSize);
     return {
       id: parseUuid(message.getId()),
@@ -135,10 +152,32 @@ const toProposed = (messages: readonly Proposed[], maxAppendSize: number): Propo
 };
 
 class AppendTooLarge extends Error {
+  readonly kind = 'too-large';
   constructor(readonly maxAppendSize: number) {
     super(`Maximum Append Size of ${maxAppendSize} Exceeded.`);
   }
 }
+
+type RefusingFault = 'not-ready' | 'busy';
+
+/**
+ * What an append is answered with: the log's outcome, a refusal before anything is written (NotReady, TooBusy), or
+ * a timeout once the write timeout has passed (a committed write whose replication is late, or a dropped retry).
+ */
+type AppendAnswer =
+  | Exclude<AppendOutcome, { kind: 'dropped' }>
+  | { readonly kind: 'refused'; readonly fault: RefusingFault }
+  | { readonly kind: 'timeout' };
+
+const notLeaderError = (leader: { readonly host: string; readonly port: number }): RpcError =>
+  rpcError(grpc.status.NOT_FOUND, 'Leader info available', {
+    exception: 'not-leader', 'leader-endpoint-host': leader.host, 'leader-endpoint-port': `${leader.port}`,
+  });
+
+const streamDeletedError = (name: string): RpcError =>
+  rpcError(grpc.status.FAILED_PRECONDITION, `Event stream '${name}' is deleted.`, { exception: 'stream-deleted', 'stream-name': name });
+
+const requiresLeader = (metadata: grpc.Metadata): boolean => metadata.get('requires-leader').some((value) => `${value}` === 'true');
 
 const expectedOfAppend = (options: AppendReq.Options): ExpectedVersion => {
   switch (options.getExpectedStreamRevisionCase()) {
@@ -166,7 +205,7 @@ const expectedOfBatch = (options: BatchAppendReq.Options): ExpectedVersion => {
   }
 };
 
-const appendResponse = (outcome: AppendOutcome, expected: ExpectedVersion): AppendResp => {
+const appendResponse = (outcome: Extract<AppendOutcome, { kind: 'success' | 'wrong-expected-version' }>, expected: ExpectedVersion): AppendResp => {
   if (outcome.kind === 'wrong-expected-version') {
     const wrong = new AppendResp.WrongExpectedVersion();
     if (outcome.currentRevision === null) wrong.setCurrentNoStream(new Empty());
@@ -191,14 +230,29 @@ const packedStatus = (code: Code, message: string, typeName: string, serialized:
   return new Status().setCode(code).setMessage(message).setDetails(details);
 };
 
+/**
+ * How BatchAppend answers a NotHandled NotReady or TooBusy (24.10 `Streams.BatchAppend.cs`): no code, a message, and
+ * an empty `google.protobuf.Empty` as details, which client 6.2.1 cannot recognise (an UnknownError without a code).
+ */
+const notHandledStatus = (fault: RefusingFault): Status =>
+  packedStatus(Code.OK, fault === 'not-ready' ? 'Server Is Not Ready' : 'Server Is Busy', 'google.protobuf.Empty', new GoogleEmpty().serializeBinary());
+
+const timeoutStatus = (): Status => packedStatus(Code.DEADLINE_EXCEEDED, 'Timeout', 'event_store.client.Timeout', new Timeout().serializeBinary());
+
 const batchResponse = (
-  correlationId: UUID, stream: string, outcome: AppendOutcome | AppendTooLarge, expected: ExpectedVersion,
+  correlationId: UUID, stream: string, outcome: AppendAnswer | AppendTooLarge, expected: ExpectedVersion,
 ): BatchAppendResp => {
   const response = new BatchAppendResp().setCorrelationId(correlationId).setStreamIdentifier(identifierOf(stream));
   if (expected.kind === 'revision') response.setStreamPosition(expected.revision.toString());
   else if (expected.kind === 'no-stream') response.setNoStream(new GoogleEmpty());
   else if (expected.kind === 'stream-exists') response.setStreamExists(new GoogleEmpty());
   else response.setAny(new GoogleEmpty());
+  if (outcome.kind === 'refused') return response.setError(notHandledStatus(outcome.fault));
+  if (outcome.kind === 'timeout') return response.setError(timeoutStatus());
+  if (outcome.kind === 'stream-deleted') {
+    const details = new StreamDeleted().setStreamIdentifier(identifierOf(stream));
+    return response.setError(packedStatus(Code.NOT_FOUND, 'StreamDeleted', 'event_store.client.StreamDeleted', details.serializeBinary()));
+  }
   if (outcome instanceof AppendTooLarge) {
     const details = new MaximumAppendSizeExceeded().setMaxappendsize(outcome.maxAppendSize);
     return response.setError(packedStatus(
@@ -279,12 +333,36 @@ const checkpointAt = (position: bigint): ReadResp =>
 
 /** The Streams service: Append, BatchAppend and Read (reads and catch-up subscriptions), over one in-memory log. */
 export const streamsService = (context: StreamsServiceContext): IStreamsServer => {
-  const { log } = context;
+  const { log, view } = context;
+
+  /** NotLeader for a request that requires the leader, when this node is a follower. */
+  const leaderCheck = (metadata: grpc.Metadata): RpcError | null => {
+    const leader = context.leader?.();
+    return leader && requiresLeader(metadata) ? notLeaderError(leader) : null;
+  };
+
+  /** The fault the test armed, or the log's outcome; `dropped` writes are answered with the write timeout. */
+  const appendTo = (name: string, expected: ExpectedVersion, events: readonly ProposedEvent[]): AppendAnswer => {
+    const fault = context.faults.takeAppendFault(name);
+    if (fault === 'not-ready' || fault === 'busy') return { kind: 'refused', fault };
+    if (fault === 'commit-then-timeout') {
+      const outcome = log.append(name, expected, events, context.replicationDelayMs);
+      return outcome.kind === 'success' || outcome.kind === 'dropped' ? { kind: 'timeout' } : outcome;
+    }
+    const outcome = log.append(name, expected, events);
+    return outcome.kind === 'dropped' ? { kind: 'timeout' } : outcome;
+  };
+
+  const later = (ms: number, action: () => void): void => {
+    setTimeout(action, Math.max(0, ms)).unref();
+  };
   const positionKnown = (fromAll: boolean) => fromAll || context.streamReadPositions === 'known';
 
   const read = async (call: grpc.ServerWritableStream<ReadReq, ReadResp>, writer: Writer<ReadResp>): Promise<void> => {
     const options = call.request.getOptions();
     if (!options) throw rpcError(grpc.status.INVALID_ARGUMENT, 'Read options are required');
+    const notLeader = leaderCheck(call.metadata);
+    if (notLeader) throw notLeader;
     const backwards = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     const filter = filterOf(options);
     if (options.hasSubscription()) return subscribe(options, filter, writer);
@@ -306,7 +384,8 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
     stream: ReadReq.Options.StreamOptions, backwards: boolean, writer: Writer<ReadResp>,
   ): Promise<Iterable<StoredEvent> | null> => {
     const name = streamName(stream.getStreamIdentifier());
-    const events = log.stream(name);
+    if (view.isDeleted(name)) throw streamDeletedError(name);
+    const events = view.stream(name);
     if (!events?.length) {
       await writer.write(new ReadResp().setStreamNotFound(new ReadResp.StreamNotFound().setStreamIdentifier(identifierOf(name))));
       return null;
@@ -329,22 +408,22 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
     let index: number;
     switch (all.getAllOptionCase()) {
       case Case.POSITION:
-        index = log.indexAtOrAfter(BigInt(all.getPosition()!.getCommitPosition()));
+        index = view.indexAtOrAfter(BigInt(all.getPosition()!.getCommitPosition()));
         break;
       case Case.END:
-        index = log.length;
+        index = view.length;
         break;
       default:
         index = 0;
     }
-    const snapshot = log.length;
+    const snapshot = view.length;
     if (backwards) {
       return (function* () {
-        for (let i = Math.min(index, snapshot) - 1; i >= 0; i--) yield log.at(i)!;
+        for (let i = Math.min(index, snapshot) - 1; i >= 0; i--) yield view.at(i)!;
       })();
     }
     return (function* () {
-      for (let i = index; i < snapshot; i++) yield log.at(i)!;
+      for (let i = index; i < snapshot; i++) yield view.at(i)!;
     })();
   };
 
@@ -360,19 +439,19 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
     if (fromAll) {
       const all = options.getAll()!;
       const Case = ReadReq.Options.AllOptions.AllOptionCase;
-      cursor = all.getAllOptionCase() === Case.POSITION ? log.indexAfter(BigInt(all.getPosition()!.getCommitPosition()))
-        : all.getAllOptionCase() === Case.END ? log.length : 0;
+      cursor = all.getAllOptionCase() === Case.POSITION ? view.indexAfter(BigInt(all.getPosition()!.getCommitPosition()))
+        : all.getAllOptionCase() === Case.END ? view.length : 0;
     } else {
       const options_ = options.getStream()!;
       name = streamName(options_.getStreamIdentifier());
-      stream = log.stream(name);
+      stream = view.stream(name);
       const Case = ReadReq.Options.StreamOptions.RevisionOptionCase;
       cursor = options_.getRevisionOptionCase() === Case.REVISION ? Number(BigInt(options_.getRevision())) + 1
         : options_.getRevisionOptionCase() === Case.END ? (stream?.length ?? 0) : 0;
     }
     const source = (index: number): StoredEvent | undefined => {
-      if (fromAll) return log.at(index);
-      stream ??= log.stream(name);
+      if (fromAll) return view.at(index);
+      stream ??= view.stream(name);
       return stream?.[index];
     };
     await writer.write(new ReadResp().setConfirmation(new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())));
@@ -380,7 +459,7 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
     let lastConsidered: bigint | null = null;
     let caughtUp = false;
     let wake: (() => void) | null = null;
-    const unsubscribe = log.onAppend(() => wake?.());
+    const unsubscribe = view.onAppend(() => wake?.());
     try {
       while (!writer.closed) {
         const event = source(cursor);
@@ -388,7 +467,7 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
           if (!caughtUp) {
             caughtUp = true;
             if (fromAll && filter.checkpointInterval !== null) {
-              await writer.write(checkpointAt(lastConsidered ?? (log.length ? log.at(log.length - 1)!.position : 0n)));
+              await writer.write(checkpointAt(lastConsidered ?? (view.length ? view.at(view.length - 1)!.position : 0n)));
             }
             await writer.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp()));
           }
@@ -450,6 +529,7 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
       const answer = (error: RpcError | null, response?: AppendResp) => {
         if (answered) return;
         answered = true;
+        untrack();
         if (error) callback(error);
         else callback(null, response);
       };
@@ -466,19 +546,32 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
       call.on('error', () => untrack());
       call.on('cancelled', () => untrack());
       call.on('end', () => {
-        untrack();
         if (!options) return answer(rpcError(grpc.status.INVALID_ARGUMENT, 'The first message must carry the options'));
+        const notLeader = leaderCheck(call.metadata);
+        if (notLeader) return answer(notLeader);
         const expected = expectedOfAppend(options);
+        const name = streamName(options.getStreamIdentifier());
+        let reply: AppendAnswer;
         try {
-          const events = toProposed(messages, context.maxAppendSize);
-          answer(null, appendResponse(log.append(streamName(options.getStreamIdentifier()), expected, events), expected));
+          reply = appendTo(name, expected, toProposed(messages, context.maxAppendSize));
         } catch (error) {
           if (error instanceof AppendTooLarge) {
             return answer(rpcError(grpc.status.INVALID_ARGUMENT, error.message, {
               exception: 'maximum-append-size-exceeded', 'maximum-append-size': `${error.maxAppendSize}`,
             }));
           }
-          answer(isRpcError(error) ? error : rpcError(grpc.status.UNKNOWN, String(error)));
+          return answer(isRpcError(error) ? error : rpcError(grpc.status.UNKNOWN, String(error)));
+        }
+        switch (reply.kind) {
+          case 'refused':
+            return answer(rpcError(grpc.status.UNAVAILABLE, reply.fault === 'not-ready' ? 'Server Is Not Ready' : 'Server Is Too Busy'));
+          case 'timeout':
+            // The request manager's commit (or prepare) timeout; a client deadline shorter than it fires first.
+            return later(context.writeTimeoutMs, () => answer(rpcError(grpc.status.ABORTED, 'Operation timed out: Commit phase timeout.')));
+          case 'stream-deleted':
+            return answer(streamDeletedError(name));
+          default:
+            return answer(null, appendResponse(reply, expected));
         }
       });
     },
@@ -503,6 +596,9 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
       });
       call.on('data', (request: BatchAppendReq) => {
         if (ended) return;
+        // The 24.10 server throws the NotLeader exception out of the response loop: the whole call fails with it.
+        const notLeader = leaderCheck(call.metadata);
+        if (notLeader) return end(notLeader);
         const correlation = request.getCorrelationId() ?? new UUID();
         const key = parseUuid(correlation);
         let entry = pending.get(key);
@@ -518,8 +614,14 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
         const name = streamName(entry.options.getStreamIdentifier());
         const expected = expectedOfBatch(entry.options);
         try {
-          const events = toProposed(entry.messages, context.maxAppendSize);
-          void writer.write(batchResponse(correlation, name, log.append(name, expected, events), expected));
+          const reply = appendTo(name, expected, toProposed(entry.messages, context.maxAppendSize));
+          if (reply.kind !== 'timeout') {
+            void writer.write(batchResponse(correlation, name, reply, expected));
+          } else {
+            // The request's own deadline (sent in its options) or the server's write timeout, whichever is sooner.
+            const deadline = entry.options.getDeadline()?.toDate().getTime() ?? Number.POSITIVE_INFINITY;
+            later(Math.min(context.writeTimeoutMs, deadline - Date.now()), () => void writer.write(batchResponse(correlation, name, reply, expected)));
+          }
         } catch (error) {
           if (error instanceof AppendTooLarge) void writer.write(batchResponse(correlation, name, error, expected));
           else end(isRpcError(error) ? error : rpcError(grpc.status.UNKNOWN, String(error)));
@@ -533,8 +635,14 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
       callback(rpcError(grpc.status.UNIMPLEMENTED, 'Not modelled by the test server'));
     },
 
-    tombstone(_call, callback) {
-      callback(rpcError(grpc.status.UNIMPLEMENTED, 'Not modelled by the test server'));
+    tombstone(call, callback) {
+      const notLeader = leaderCheck(call.metadata);
+      if (notLeader) return callback(notLeader);
+      const name = streamName(call.request.getOptions()?.getStreamIdentifier());
+      if (log.isDeleted(name)) return callback(streamDeletedError(name));
+      const tombstone = log.tombstone(name);
+      const position = new TombstoneResp.Position().setCommitPosition(`${tombstone.position}`).setPreparePosition(`${tombstone.position}`);
+      callback(null, new TombstoneResp().setPosition(position));
     },
   };
 };

@@ -3,9 +3,11 @@ import type { IServerFeaturesServer } from '@eventstore/db-client/generated/serv
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
-import type { EsdbLogOptions, StoredEvent } from './esdb-log';
+import { EsdbFaults } from './esdb-faults';
+import { FollowerView } from './esdb-follower-view';
+import type { EsdbLogOptions, LogView, StoredEvent } from './esdb-log';
 import { EsdbLog } from './esdb-log';
-import type { LiveCall } from './esdb-streams-service';
+import type { LiveCall, StreamsServiceContext } from './esdb-streams-service';
 import { streamsService } from './esdb-streams-service';
 
 /**
@@ -25,31 +27,55 @@ export type EsdbTestServerOptions = EsdbLogOptions & {
   readonly maxAppendSize?: number;
   /** `known` (default, 24.x): stream reads report each event's log position. `unknown`: 2^64-1, as before 24.x. */
   readonly streamReadPositions?: 'known' | 'unknown';
+  /** The server's `WriteTimeoutMs`: when a write left unanswered is answered with a timeout. Default 2,000 ms. */
+  readonly writeTimeoutMs?: number;
+  /** How long a write hit by `commit-then-timeout` stays unreplicated (its retries dropped). Default 500 ms. */
+  readonly replicationDelayMs?: number;
 };
 
 export type RpcName = 'append' | 'batchAppend' | 'read' | 'getSupportedMethods';
 
-export type EsdbTestServer = {
+/** A node of the cluster that answers on its own port: the leader, or a follower of it. */
+export type EsdbTestNode = {
   readonly port: number;
   /** `esdb://127.0.0.1:PORT?tls=false` */
   readonly connectionString: string;
+  /** How many calls each RPC has received on this node since it was created. */
+  readonly calls: Readonly<Record<RpcName, number>>;
+  /** Graceful: ends open reads and subscriptions with UNAVAILABLE, then shuts down. */
+  stop(): Promise<void>;
+};
+
+/**
+ * A follower: writes that do not require the leader are forwarded to it; reads that do not are answered from this
+ * node's copy, which lags while replication is paused; requests that require the leader get NotLeader with the
+ * leader's endpoint, as EventStoreDB answers them.
+ */
+export type EsdbTestFollower = EsdbTestNode & {
+  pauseReplication(): void;
+  resumeReplication(): void;
+};
+
+export type EsdbTestServer = EsdbTestNode & {
+  /** Faults to inject into appends, on command (see `EsdbFaults`). */
+  readonly faults: EsdbFaults;
+  /** Tombstones a stream, as `$tombstone`/hard delete does: reads and appends then answer StreamDeleted. */
+  tombstone(streamName: string): StoredEvent;
+  /** A follower of this node on a port of its own. */
+  startFollower(): Promise<EsdbTestFollower>;
   /** Abrupt: forceShutdown, like a crashed node; calls in flight fail. The data stays, for `restart()`. */
   kill(): Promise<void>;
   /** Starts again on the same port with the same data; what a process restart forgets (the idempotency cache) is gone. */
   restart(): Promise<void>;
-  /** Graceful: ends open reads and subscriptions with UNAVAILABLE, then shuts down. */
-  stop(): Promise<void>;
   /** Every event in `$all`, system events included, as stored. */
   events(): readonly StoredEvent[];
   /** Writes a server-side event, e.g. a `$`-typed event into a user stream, as a tombstone would. */
   writeSystemEvent(streamName: string, type: string, data?: Record<string, unknown>): StoredEvent;
-  /** How many calls each RPC has received since the server was created. */
-  readonly calls: Readonly<Record<RpcName, number>>;
   /** How many times a response waited for a slow reader (HTTP/2 flow control) since the server was created. */
   readonly backpressureWaits: number;
 };
 
-const SERVER_VERSION = '24.10.4';
+const SERVER_VERSION = '24.10.14';
 const STREAMS_SERVICE = 'event_store.client.streams.streams';
 
 const supportedMethods = (batchAppend: boolean): SupportedMethods => {
@@ -67,68 +93,59 @@ const bind = (server: grpc.Server, port: number): Promise<number> =>
     });
   });
 
-export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): Promise<EsdbTestServer> => {
-  const log = new EsdbLog(options);
-  const features = options.features ?? 'batch-append';
+type Node = {
+  readonly calls: Record<RpcName, number>;
+  readonly port: () => number;
+  start(): Promise<void>;
+  /** Abandons every call in flight and shuts down at once. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+type NodeSetup = Omit<StreamsServiceContext, 'countCall' | 'track' | 'view' | 'leader'> & {
+  readonly view: LogView;
+  readonly leader: StreamsServiceContext['leader'];
+  readonly features: 'batch-append' | 'append-only' | 'unimplemented';
+  readonly port: number;
+};
+
+const startNode = async (setup: NodeSetup): Promise<Node> => {
   const calls: Record<RpcName, number> = { append: 0, batchAppend: 0, read: 0, getSupportedMethods: 0 };
   const live = new Set<LiveCall>();
-  let backpressureWaits = 0;
   const streams = streamsService({
-    log,
-    maxAppendSize: options.maxAppendSize ?? 1_048_576,
-    streamReadPositions: options.streamReadPositions ?? 'known',
+    ...setup,
     countCall: (rpc) => calls[rpc]++,
-    onBackpressure: () => backpressureWaits++,
     track: (call) => {
       live.add(call);
       return () => live.delete(call);
     },
   });
-
   let server: grpc.Server | null = null;
-  let port = options.port ?? 0;
-
-  const start = async (): Promise<void> => {
-    const next = new grpc.Server();
-    next.addService(StreamsService, streams);
-    if (features !== 'unimplemented') {
-      const serverFeatures: IServerFeaturesServer = {
-        getSupportedMethods: (_call, callback) => {
-          calls.getSupportedMethods++;
-          callback(null, supportedMethods(features === 'batch-append'));
-        },
-      };
-      next.addService(ServerFeaturesService, serverFeatures);
-    }
-    port = await bind(next, port);
-    server = next;
-  };
-
-  const kill = async (): Promise<void> => {
-    const current = server;
-    server = null;
-    for (const call of [...live]) call.abort();
-    live.clear();
-    current?.forceShutdown();
-  };
-
-  await start();
-  return {
-    get port() {
-      return port;
-    },
-    get connectionString() {
-      return `esdb://127.0.0.1:${port}?tls=false`;
-    },
+  let port = setup.port;
+  const node: Node = {
     calls,
-    get backpressureWaits() {
-      return backpressureWaits;
+    port: () => port,
+    async start() {
+      const next = new grpc.Server();
+      next.addService(StreamsService, streams);
+      if (setup.features !== 'unimplemented') {
+        const serverFeatures: IServerFeaturesServer = {
+          getSupportedMethods: (_call, callback) => {
+            calls.getSupportedMethods++;
+            callback(null, supportedMethods(setup.features === 'batch-append'));
+          },
+        };
+        next.addService(ServerFeaturesService, serverFeatures);
+      }
+      port = await bind(next, port);
+      server = next;
     },
-    kill,
-    async restart() {
-      await kill();
-      log.restart();
-      await start();
+    async kill() {
+      const current = server;
+      server = null;
+      for (const call of [...live]) call.abort();
+      live.clear();
+      current?.forceShutdown();
     },
     async stop() {
       const current = server;
@@ -147,7 +164,71 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
         });
       });
     },
+  };
+  await node.start();
+  return node;
+};
+
+const connectionStringOf = (port: number) => `esdb://127.0.0.1:${port}?tls=false`;
+
+export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): Promise<EsdbTestServer> => {
+  const log = new EsdbLog(options);
+  const faults = new EsdbFaults();
+  let backpressureWaits = 0;
+  const shared = {
+    log,
+    faults,
+    features: options.features ?? 'batch-append',
+    maxAppendSize: options.maxAppendSize ?? 1_048_576,
+    streamReadPositions: options.streamReadPositions ?? 'known',
+    writeTimeoutMs: options.writeTimeoutMs ?? 2_000,
+    replicationDelayMs: options.replicationDelayMs ?? 500,
+    onBackpressure: () => backpressureWaits++,
+  } as const;
+  const leader = await startNode({ ...shared, view: log, leader: null, port: options.port ?? 0 });
+  const followers: Node[] = [];
+
+  return {
+    get port() {
+      return leader.port();
+    },
+    get connectionString() {
+      return connectionStringOf(leader.port());
+    },
+    calls: leader.calls,
+    faults,
+    get backpressureWaits() {
+      return backpressureWaits;
+    },
+    kill: () => leader.kill(),
+    async restart() {
+      await leader.kill();
+      log.restart();
+      await leader.start();
+    },
+    async stop() {
+      await Promise.all(followers.map((follower) => follower.stop()));
+      await leader.stop();
+    },
     events: () => log.events(),
     writeSystemEvent: (streamName, type, data = {}) => log.writeSystemEvent(streamName, type, data),
+    tombstone: (streamName) => log.tombstone(streamName),
+    async startFollower() {
+      const view = new FollowerView(log);
+      const node = await startNode({ ...shared, view, leader: () => ({ host: '127.0.0.1', port: leader.port() }), port: 0 });
+      followers.push(node);
+      return {
+        get port() {
+          return node.port();
+        },
+        get connectionString() {
+          return connectionStringOf(node.port());
+        },
+        calls: node.calls,
+        stop: () => node.stop(),
+        pauseReplication: () => view.pause(),
+        resumeReplication: () => view.resume(),
+      };
+    },
   };
 };
