@@ -22,3 +22,21 @@ export class StoreUnavailable extends Error {
     this.name = 'StoreUnavailable';
   }
 }
+
+/** The stream was deleted for good (an EventStoreDB tombstone): it can never be read, written or created again. */
+export class StreamDeleted extends Error {
+  readonly code = 'stream-deleted';
+  constructor(readonly streamName: string, override readonly cause?: unknown) {
+    super(`Stream ${streamName} has been deleted and cannot be read or written`);
+    this.name = 'StreamDeleted';
+  }
+}
+
+/** One append carried more than the store accepts (EventStoreDB's MaxAppendSize). Nothing was written. */
+export class AppendTooLarge extends Error {
+  readonly code = 'append-too-large';
+  constructor(readonly streamName: string, readonly maxAppendSize: number) {
+    super(`An append to ${streamName} exceeds the store's maximum append size of ${maxAppendSize} bytes`);
+    this.name = 'AppendTooLarge';
+  }
+}

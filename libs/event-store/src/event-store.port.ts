@@ -88,18 +88,27 @@ export type StoreSubscription = {
 
 export type BatchHandler = (batch: readonly RecordedEvent[]) => Promise<void> | void;
 
-export type StoreInfo = { readonly kind: 'sqlite' | 'eventstoredb'; readonly location: string };
+/** EventStoreDB: the node the client talks to, and whether it is the cluster's leader (as of the last ping). */
+export type StoreNode = { readonly endpoint: string | null; readonly leader: boolean | null };
+
+export type StoreInfo = { readonly kind: 'sqlite' | 'eventstoredb'; readonly location: string; readonly node?: StoreNode };
 
 export interface EventStore {
   readonly info: StoreInfo;
-  /** Throws WrongExpectedRevision when the stream is not at `expectedRevision`; writes nothing then. */
+  /**
+   * Throws WrongExpectedRevision when the stream is not at `expectedRevision`, StreamDeleted when it was deleted for
+   * good, AppendTooLarge beyond the store's limit; writes nothing then. StoreUnavailable: the outcome is unknown.
+   */
   appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /**
    * Several streams, in order. Atomic on the embedded store. EventStoreDB (client 6) has no multi-stream
    * transaction: writes go one by one and an interrupted call is completed by retrying it with the same event ids.
    */
   appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
-  /** A missing stream reads as empty. */
+  /**
+   * A missing stream reads as empty; a deleted one throws StreamDeleted. Always the latest copy (on a cluster, the
+   * leader's): commands decide on what it returns.
+   */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribeToAll(options: SubscribeToAllOptions, handler: BatchHandler): StoreSubscription;

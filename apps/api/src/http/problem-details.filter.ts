@@ -2,7 +2,7 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CustodyError } from '@chip-ledger/domain';
-import { StoreUnavailable } from '@chip-ledger/event-store';
+import { AppendTooLarge, StoreUnavailable, StreamDeleted } from '@chip-ledger/event-store';
 import { Unauthenticated } from '../auth/unauthenticated';
 import { RepeatedErrorLog } from '../observability/repeated-error-log';
 import { noteProblem } from '../observability/request-observation';
@@ -37,7 +37,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  409: 'Conflict', 410: 'Gone', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
   422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -102,6 +102,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof Unauthenticated) return make(401, error.code, error.message);
     if (error instanceof ReadModelBehind) return make(503, error.code, error.message, { position: error.position });
+    // Deleted for good (an EventStoreDB tombstone): no retry and no other state will bring it back.
+    if (error instanceof StreamDeleted) return make(410, error.code, error.message, { streamName: error.streamName });
+    if (error instanceof AppendTooLarge) return make(413, error.code, error.message, { maxAppendSize: error.maxAppendSize });
     if (error instanceof StoreUnavailable) {
       return make(503, error.code, 'The event store cannot be reached; the command may be retried with the same Idempotency-Key');
     }

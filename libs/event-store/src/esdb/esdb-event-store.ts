@@ -1,21 +1,32 @@
-import type { AllStreamResolvedEvent, ReadPosition, StreamingRead } from '@eventstore/db-client';
-import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, StreamNotFoundError } from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AppendResult as ClientAppendResult, ReadPosition, ResolvedEvent } from '@eventstore/db-client';
+import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, StreamNotFoundError, UnknownError } from '@eventstore/db-client';
 import { StoreUnavailable } from '../event-store.errors';
 import type {
   AppendResult, BatchHandler, EventStore, EventToAppend, ExpectedRevision, GlobalPosition, ReadAllOptions,
-  ReadStreamOptions, RecordedEvent, StoreInfo, StoreSubscription, StreamWrite, SubscribeToAllOptions,
+  ReadStreamOptions, RecordedEvent, StoreInfo, StoreNode, StoreSubscription, StreamWrite, SubscribeToAllOptions,
 } from '../event-store.port';
-import { WrongExpectedVersionError, toStoreError, toWrongExpectedRevision } from './esdb-errors';
+import { withClusterDefaults } from './esdb-connection';
+import { withDeadline } from './esdb-deadline';
+import { WrongExpectedVersionError, isDiscoveryFailure, isNotLeader, isTransient, toStoreError, toWrongExpectedRevision } from './esdb-errors';
+import type { RetryPolicy } from './esdb-retry';
+import { DEFAULT_RETRY_POLICY, withRetries } from './esdb-retry';
 import {
   acceptsEvent, redactConnectionString, samePosition, toClientRevision, toEventData, toPosition, toRecorded,
 } from './esdb-events';
 import { subscribeToAll } from './esdb-subscription';
 
 export type EsdbEventStoreOptions = {
-  /** `esdb://host:2113?tls=false`, or several hosts (gossip seeds) for a cluster. */
+  /**
+   * `esdb://host:2113?tls=false`, or several hosts (gossip seeds) for a cluster. Discovery, gossip, deadline and
+   * keep-alive settings it does not name get the defaults of `CLUSTER_DEFAULTS`.
+   */
   readonly connectionString: string;
   /** How long `ping` waits for an answer. Default 5 s. */
   readonly pingTimeoutMs?: number;
+  /** How long any other call may take. Default: the connection's `defaultDeadline` plus 1 s, so its own timeouts win. */
+  readonly callDeadlineMs?: number;
+  /** Retries of exact-revision appends and of reads sent to a follower. */
+  readonly retryPolicy?: RetryPolicy;
 };
 
 /** Events per `$all` read call; the port's filters are applied here, so a page may yield fewer. */
@@ -27,26 +38,49 @@ const PING_STREAM = 'chip-ledger-ping';
  * its successor (`@kurrent/kurrentdb-client`) changes one folder.
  */
 export class EsdbEventStore implements EventStore {
-  readonly info: StoreInfo;
+  private readonly location: string;
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<StoreSubscription>();
   private readonly pingTimeoutMs: number;
+  private readonly callDeadlineMs: number;
+  private readonly retryPolicy: RetryPolicy;
+  private node: StoreNode | undefined;
   private closed = false;
 
   constructor(options: EsdbEventStoreOptions) {
-    this.info = { kind: 'eventstoredb', location: redactConnectionString(options.connectionString) };
-    this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.location = redactConnectionString(options.connectionString);
+    const { connectionString, settings } = withClusterDefaults(options.connectionString);
+    this.client = EventStoreDBClient.connectionString(connectionString);
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
+    this.callDeadlineMs = options.callDeadlineMs ?? settings.defaultDeadline + 1_000;
+    this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
   }
 
+  /** `node`: which node the client talks to and whether it is the leader, as the last `ping` found (none before). */
+  get info(): StoreInfo {
+    return { kind: 'eventstoredb', location: this.location, ...(this.node ? { node: this.node } : {}) };
+  }
+
+  /**
+   * Requires the leader, so the client follows the leader after an election instead of writing through a follower.
+   * Exact-revision appends are retried here when the cluster did not answer or refused for now (NotReady, Busy,
+   * NotLeader, timeouts): the server compares a repeated append's ids with what is stored at that revision, so a
+   * retry of a write that did commit answers as the first one would have. `any`/`exists` appends are de-duplicated
+   * only through a cache in the leader's memory, lost on restart and failover: they are never retried here.
+   */
   async appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
-    let result;
-    try {
-      result = await this.client.appendToStream(streamName, events.map(toEventData), { expectedRevision: toClientRevision(expectedRevision) });
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) throw toWrongExpectedRevision(error, streamName, expectedRevision);
-      throw toStoreError(error, `an append to ${streamName}`);
-    }
+    const exact = typeof expectedRevision === 'bigint' || expectedRevision === 'no-stream';
+    const data = events.map(toEventData);
+    const options = { expectedRevision: toClientRevision(expectedRevision), requiresLeader: true };
+    const operation = `an append to ${streamName}`;
+    const result: ClientAppendResult = await withRetries(this.retryPolicy, (error) => exact && isRetryable(error), async () => {
+      try {
+        return await withDeadline(this.callDeadlineMs, operation, this.client.appendToStream(streamName, data, options));
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) throw toWrongExpectedRevision(error, streamName, expectedRevision);
+        throw toStoreError(error, operation, streamName);
+      }
+    });
     if (!events.length) return this.emptyAppendResult(streamName);
     return {
       nextExpectedRevision: result.nextExpectedRevision,
@@ -73,23 +107,33 @@ export class EsdbEventStore implements EventStore {
     return results;
   }
 
+  /** From the leader (`requiresLeader`): a follower's copy may be behind, and commands decide on what this returns. */
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (maxCount <= 0) return [];
     const backwards = options.direction === 'backwards';
-    const events: RecordedEvent[] = [];
-    try {
-      const read = this.client.readStream(streamName, {
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromRevision: options.fromRevision ?? (backwards ? END : START),
-        maxCount,
-      });
-      for await (const resolved of read) if (resolved.event) events.push(toRecorded(resolved.event));
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw toStoreError(error, `a read of ${streamName}`);
-    }
-    return events;
+    const read = {
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromRevision: options.fromRevision ?? (backwards ? END : START),
+      maxCount,
+      requiresLeader: true,
+    } as const;
+    const operation = `a read of ${streamName}`;
+    // After NotLeader the client has switched to the leader the follower named: asking again is all it takes.
+    return withRetries(this.retryPolicy, followsLeader, async () => {
+      const events: RecordedEvent[] = [];
+      const stream = this.client.readStream(streamName, read);
+      const drain = async () => {
+        for await (const resolved of stream as AsyncIterable<ResolvedEvent>) if (resolved.event) events.push(toRecorded(resolved.event));
+      };
+      try {
+        await withDeadline(this.callDeadlineMs, operation, drain(), () => void stream.cancel().catch(() => undefined));
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw toStoreError(error, operation, streamName);
+      }
+      return events;
+    });
   }
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
@@ -127,10 +171,12 @@ export class EsdbEventStore implements EventStore {
   /** One bounded call, read to its end, so an abandoned iteration leaves no call open on the server. */
   private async readAllPage(from: ReadPosition, backwards: boolean, maxCount: number): Promise<AllStreamResolvedEvent[]> {
     const page: AllStreamResolvedEvent[] = [];
+    const read = this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount });
+    const drain = async () => {
+      for await (const resolved of read) page.push(resolved);
+    };
     try {
-      for await (const resolved of this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, maxCount })) {
-        page.push(resolved);
-      }
+      await withDeadline(this.callDeadlineMs, 'a read of $all', drain(), () => void read.cancel().catch(() => undefined));
     } catch (error) {
       throw toStoreError(error, 'a read of $all');
     }
@@ -150,27 +196,47 @@ export class EsdbEventStore implements EventStore {
     return last?.event ? toPosition(last.event.position) : null;
   }
 
-  /** One read of a stream that does not exist: a round trip that needs no `$all` permission. */
+  /**
+   * One read of a stream that does not exist (a round trip that needs no `$all` permission), from the leader. A
+   * follower that names the leader makes the client switch to it, and the read is asked again; one that knows no
+   * leader (an election) still proves the node answers: `info.node` then says it is not the leader.
+   */
   async ping(): Promise<void> {
-    const read: StreamingRead<unknown> = this.client.readStream(PING_STREAM, { maxCount: 1, direction: BACKWARDS, fromRevision: END });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailable(`EventStoreDB did not answer a ping within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
-    });
-    const drain = (async () => {
+    let leader = true;
+    try {
+      await withRetries(this.retryPolicy, followsLeader, () => this.pingOnce(true));
+    } catch (error) {
+      const cause = error instanceof StoreUnavailable ? error.cause : error;
+      if (!isNotLeader(cause) && !(cause instanceof UnknownError && /No leader info/i.test(cause.message))) throw error;
+      await this.pingOnce(false);
+      leader = false;
+    }
+    this.node = { endpoint: await this.currentEndpoint(), leader };
+  }
+
+  private async pingOnce(requiresLeader: boolean): Promise<void> {
+    const read = this.client.readStream(PING_STREAM, { maxCount: 1, direction: BACKWARDS, fromRevision: END, requiresLeader });
+    const drain = async () => {
       try {
         await read.toArray();
       } catch (error) {
         if (!(error instanceof StreamNotFoundError)) throw toStoreError(error, 'a ping');
       }
-    })();
+    };
+    await withDeadline(this.pingTimeoutMs, 'a ping', drain(), () => void read.cancel().catch(() => undefined));
+  }
+
+  /**
+   * The node the client's channel is connected to. Client 6.2.1 does not publish it; its (JavaScript-public)
+   * `getChannel` does, and anything unexpected there only makes this unknown.
+   */
+  private async currentEndpoint(): Promise<string | null> {
+    const internal = this.client as unknown as { getChannel?: () => Promise<{ getTarget?: () => string }> };
     try {
-      await Promise.race([drain, timeout]);
-    } catch (error) {
-      await read.cancel().catch(() => undefined);
-      throw error;
-    } finally {
-      clearTimeout(timer);
+      const target = (await internal.getChannel?.())?.getTarget?.();
+      return typeof target === 'string' ? target.replace(/^[a-z][a-z0-9+.-]*:(?!\d)(\/\/)?/i, '') : null;
+    } catch {
+      return null;
     }
   }
 
@@ -182,5 +248,11 @@ export class EsdbEventStore implements EventStore {
     await this.client.dispose();
   }
 }
+
+/** Worth asking again: no answer or "not now", but not a cluster nobody could find (that only repeats the wait). */
+const isRetryable = (error: unknown): boolean =>
+  error instanceof StoreUnavailable && isTransient(error.cause ?? error) && !isDiscoveryFailure(error.cause);
+
+const followsLeader = (error: unknown): boolean => error instanceof StoreUnavailable && isNotLeader(error.cause);
 
 export const openEsdbEventStore = (options: EsdbEventStoreOptions): EventStore => new EsdbEventStore(options);
