@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
-  ANY, BACKWARDS, END, EventStoreDBClient, FORWARDS, MaxAppendSizeExceededError, NO_STREAM, START, STREAM_EXISTS,
-  StreamNotFoundError, WrongExpectedVersionError, eventTypeFilter, jsonEvent, streamNameFilter,
+  ANY, BACKWARDS, DeadlineExceededError, END, EventStoreDBClient, FORWARDS, MaxAppendSizeExceededError, NO_STREAM, START,
+  STREAM_EXISTS, StreamNotFoundError, TimeoutError, UnavailableError, UnknownError, WrongExpectedVersionError,
+  eventTypeFilter, jsonEvent, streamNameFilter,
 } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, AppendExpectedRevision, Position, ResolvedEvent } from '@eventstore/db-client';
 import { Empty, StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
@@ -391,5 +392,64 @@ describe('kill, restart and stop', () => {
     await waitFor('the status', () => wire.status !== null);
     expect(wire.status!.code).toBe(grpc.status.UNAVAILABLE);
     wire.close();
+  });
+});
+
+describe.each([
+  ['batch-append', { notReady: UnknownError, timeout: DeadlineExceededError }],
+  ['append-only', { notReady: UnavailableError, timeout: TimeoutError }],
+] as const)('injected faults, as client 6.2.1 sees them from a 24.10 server (%s)', (features, expected) => {
+  let server: EsdbTestServer;
+  let client: EventStoreDBClient;
+  beforeAll(async () => {
+    ({ server, client } = await start({ features, writeTimeoutMs: 50, replicationDelayMs: 200 }));
+  });
+  afterEach(() => server.faults.clear());
+
+  it('NotReady and Busy: the error the client makes of them, and nothing written', async () => {
+    const name = stream();
+    server.faults.failAppends('not-ready', { stream: name });
+    server.faults.failAppends('busy', { stream: name });
+    const notReady = await client.appendToStream(name, [event()]).catch((error: unknown) => error);
+    const busy = await client.appendToStream(name, [event()]).catch((error: unknown) => error);
+    expect(notReady).toBeInstanceOf(expected.notReady);
+    expect(busy).toBeInstanceOf(expected.notReady);
+    // Over BatchAppend the client cannot recognise the status: an UnknownError without a gRPC code.
+    if (features === 'batch-append') expect([(notReady as UnknownError).code, (notReady as Error).message]).toEqual([undefined, 'Could not recognize Server Is Not Ready']);
+    await expect(readStream(client, name)).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('commit-then-timeout: the write is in the log, the answer a timeout; a retry is dropped until replicated, then deduplicated', async () => {
+    const name = stream();
+    server.faults.failAppends('commit-then-timeout', { stream: name });
+    const written = event();
+    await expect(client.appendToStream(name, [written], { expectedRevision: NO_STREAM })).rejects.toBeInstanceOf(expected.timeout);
+    expect((await readStream(client, name)).map((resolved) => resolved.event!.id)).toEqual([written.id]);
+    await expect(client.appendToStream(name, [written], { expectedRevision: NO_STREAM })).rejects.toBeInstanceOf(expected.timeout);
+    await sleep(200);
+    const retried = await client.appendToStream(name, [written], { expectedRevision: NO_STREAM });
+    expect(retried.nextExpectedRevision).toBe(0n);
+    expect(await readStream(client, name)).toHaveLength(1);
+  });
+
+  it('a follower answers NotLeader (with the leader) to requests that require the leader', async () => {
+    const follower = await server.startFollower();
+    const direct = new StreamsClient(`127.0.0.1:${follower.port}`, grpc.credentials.createInsecure());
+    const metadata = new grpc.Metadata();
+    metadata.set('requires-leader', 'true');
+    const options = new ReadReq.Options()
+      .setUuidOption(new ReadReq.Options.UUIDOption().setString(new Empty()))
+      .setReadDirection(ReadReq.Options.ReadDirection.FORWARDS)
+      .setStream(new ReadReq.Options.StreamOptions().setStreamIdentifier(new StreamIdentifier().setStreamName(Buffer.from(stream()))).setStart(new Empty()))
+      .setCount('1');
+    const status = await new Promise<grpc.StatusObject>((resolve) => {
+      const call = direct.read(new ReadReq().setOptions(options), metadata);
+      call.on('data', () => undefined);
+      call.on('error', () => undefined);
+      call.on('status', resolve);
+    });
+    direct.close();
+    expect([status.code, status.metadata.get('exception'), status.metadata.get('leader-endpoint-port')])
+      .toEqual([grpc.status.NOT_FOUND, ['not-leader'], [`${server.port}`]]);
   });
 });

@@ -234,7 +234,7 @@ export class EsdbEventStore implements EventStore {
     const internal = this.client as unknown as { getChannel?: () => Promise<{ getTarget?: () => string }> };
     try {
       const target = (await internal.getChannel?.())?.getTarget?.();
-      return typeof target === 'string' ? target.replace(/^[a-z][a-z0-9+.-]*:(?!\d)(\/\/)?/i, '') : null;
+      return typeof target === 'string' ? target.replace(/^(dns|ipv4|ipv6):(\/\/[^/]*\/)?/, '') : null;
     } catch {
       return null;
     }
