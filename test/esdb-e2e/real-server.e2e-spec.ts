@@ -52,7 +52,7 @@ describeOnRealServer((connectionString) => {
 
   it('reports the store on /health: EventStoreDB, reachable, projections following', async () => {
     const { body } = await ledger.http().get('/health').expect(200);
-    expect(body.store).toEqual({ kind: 'eventstoredb', location: expect.any(String), reachable: true });
+    expect(body.store).toEqual({ kind: 'eventstoredb', location: expect.any(String), reachable: true, node: { endpoint: expect.any(String), leader: true } });
     expect(body.projections).toMatchObject({ running: true });
   });
 
