@@ -64,6 +64,24 @@ describe('docker-compose.yml: a three-node EventStoreDB cluster', () => {
     expect(env.EVENTSTORE_REPLICATION_HOST_ADVERTISE_AS).toBe(name);
   });
 
+  it('pins the newest 24.10 LTS patch release known (24.10.14)', () => {
+    const tag = nodes[0][1].image!.split(':').pop()!;
+    const [, patch] = /^24\.10\.(\d+)$/.exec(tag) ?? [];
+    expect(patch).toBeDefined();
+    expect(Number(patch)).toBeGreaterThanOrEqual(14);
+  });
+
+  it.each(nodeNames)('%s: healthy only in a cluster with an elected leader (/info state leader or follower)', (name) => {
+    const command = JSON.stringify(compose.services[name].healthcheck?.test);
+    expect(command).toContain('http://localhost:2113/info');
+    // The health check's own pattern, against /info bodies as EventStoreDB 24.10 writes them (indented camelCase JSON).
+    const [, pattern] = /grep -Eq '([^']+)'/.exec(JSON.parse(command)[1] as string) ?? [];
+    const info = (state: string) => JSON.stringify({ esVersion: '24.10.14', state, features: {} }, null, 2);
+    const healthy = (state: string) => new RegExp(pattern).test(info(state));
+    expect(['leader', 'follower'].filter(healthy)).toEqual(['leader', 'follower']);
+    expect(['unknown', 'discoverleader', 'preleader', 'prereplica', 'catchingup', 'clone', 'shuttingdown'].filter(healthy)).toEqual([]);
+  });
+
   it.each(nodeNames)('%s: a health check on /health/live and a volume of its own for the data', (name) => {
     const service = compose.services[name];
     expect(JSON.stringify(service.healthcheck?.test)).toContain('/health/live');
