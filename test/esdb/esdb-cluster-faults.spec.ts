@@ -176,6 +176,26 @@ describe('the adapter talking to a follower', () => {
   });
 });
 
+describe('the adapter during an election (a follower that knows no leader yet)', () => {
+  it.each(['batch-append', 'append-only'] as const)('appends: StoreUnavailable, nothing written; ping: reachable, not the leader; then the leader takes the write (%s)', async (features) => {
+    const server = await serverWith({ features });
+    const follower = await server.startFollower();
+    follower.setLeaderKnown(false);
+    const store = storeOn(follower.connectionString);
+    const stream = asset();
+    await expect(store.appendToStream(stream, [anEvent()], 'no-stream')).rejects.toBeInstanceOf(StoreUnavailable);
+    expect(storedIn(server, stream)).toEqual([]);
+    await store.ping();
+    expect(store.info.node).toEqual({ endpoint: `127.0.0.1:${follower.port}`, leader: false });
+
+    follower.setLeaderKnown(true);
+    await store.appendToStream(stream, [anEvent()], 'no-stream');
+    expect(storedIn(server, stream)).toHaveLength(1);
+    await store.ping();
+    expect(store.info.node).toEqual({ endpoint: `127.0.0.1:${server.port}`, leader: true });
+  });
+});
+
 describe('tombstoned streams and the maximum append size', () => {
   let server: EsdbTestServer;
   let store: EventStore;

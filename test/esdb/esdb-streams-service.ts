@@ -21,8 +21,11 @@ export type StreamsServiceContext = {
   readonly log: EsdbLog;
   /** What reads see: the log on a leader, a possibly older copy on a follower. */
   readonly view: LogView;
-  /** Set on a follower: where the leader is, for the NotLeader answer to requests that require the leader. */
-  readonly leader: (() => { readonly host: string; readonly port: number }) | null;
+  /**
+   * Set on a follower: where the leader is, for the NotLeader answer to requests that require the leader; `none`
+   * while no leader is elected (the answer then names none).
+   */
+  readonly leader: (() => { readonly host: string; readonly port: number } | 'none') | null;
   readonly faults: EsdbFaults;
   /** The server's `WriteTimeoutMs` (2 s by default): when an unanswered write is answered with a timeout. */
   readonly writeTimeoutMs: number;
@@ -166,13 +169,17 @@ type RefusingFault = 'not-ready' | 'busy';
  */
 type AppendAnswer =
   | Exclude<AppendOutcome, { kind: 'dropped' }>
-  | { readonly kind: 'refused'; readonly fault: RefusingFault }
+  | { readonly kind: 'refused'; readonly fault: RefusingFault | 'no-leader' }
   | { readonly kind: 'timeout' };
 
-const notLeaderError = (leader: { readonly host: string; readonly port: number }): RpcError =>
-  rpcError(grpc.status.NOT_FOUND, 'Leader info available', {
-    exception: 'not-leader', 'leader-endpoint-host': leader.host, 'leader-endpoint-port': `${leader.port}`,
-  });
+const NO_LEADER_INFO = 'No leader info available in response';
+
+const notLeaderError = (leader: { readonly host: string; readonly port: number } | 'none'): RpcError =>
+  leader === 'none'
+    ? rpcError(grpc.status.UNKNOWN, NO_LEADER_INFO)
+    : rpcError(grpc.status.NOT_FOUND, 'Leader info available', {
+      exception: 'not-leader', 'leader-endpoint-host': leader.host, 'leader-endpoint-port': `${leader.port}`,
+    });
 
 const streamDeletedError = (name: string): RpcError =>
   rpcError(grpc.status.FAILED_PRECONDITION, `Event stream '${name}' is deleted.`, { exception: 'stream-deleted', 'stream-name': name });
@@ -234,8 +241,10 @@ const packedStatus = (code: Code, message: string, typeName: string, serialized:
  * How BatchAppend answers a NotHandled NotReady or TooBusy (24.10 `Streams.BatchAppend.cs`): no code, a message, and
  * an empty `google.protobuf.Empty` as details, which client 6.2.1 cannot recognise (an UnknownError without a code).
  */
-const notHandledStatus = (fault: RefusingFault): Status =>
-  packedStatus(Code.OK, fault === 'not-ready' ? 'Server Is Not Ready' : 'Server Is Busy', 'google.protobuf.Empty', new GoogleEmpty().serializeBinary());
+const notHandledStatus = (fault: RefusingFault | 'no-leader'): Status => {
+  const message = fault === 'not-ready' ? 'Server Is Not Ready' : fault === 'busy' ? 'Server Is Busy' : NO_LEADER_INFO;
+  return packedStatus(Code.OK, message, 'google.protobuf.Empty', new GoogleEmpty().serializeBinary());
+};
 
 const timeoutStatus = (): Status => packedStatus(Code.DEADLINE_EXCEEDED, 'Timeout', 'event_store.client.Timeout', new Timeout().serializeBinary());
 
@@ -597,8 +606,9 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
       call.on('data', (request: BatchAppendReq) => {
         if (ended) return;
         // The 24.10 server throws the NotLeader exception out of the response loop: the whole call fails with it.
+        // Without a leader to name, it answers the request alone, with a status the client cannot recognise.
         const notLeader = leaderCheck(call.metadata);
-        if (notLeader) return end(notLeader);
+        if (notLeader && notLeader.code !== grpc.status.UNKNOWN) return end(notLeader);
         const correlation = request.getCorrelationId() ?? new UUID();
         const key = parseUuid(correlation);
         let entry = pending.get(key);
@@ -614,7 +624,9 @@ export const streamsService = (context: StreamsServiceContext): IStreamsServer =
         const name = streamName(entry.options.getStreamIdentifier());
         const expected = expectedOfBatch(entry.options);
         try {
-          const reply = appendTo(name, expected, toProposed(entry.messages, context.maxAppendSize));
+          const reply: AppendAnswer = notLeader
+            ? { kind: 'refused', fault: 'no-leader' }
+            : appendTo(name, expected, toProposed(entry.messages, context.maxAppendSize));
           if (reply.kind !== 'timeout') {
             void writer.write(batchResponse(correlation, name, reply, expected));
           } else {

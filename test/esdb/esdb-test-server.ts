@@ -54,6 +54,8 @@ export type EsdbTestNode = {
 export type EsdbTestFollower = EsdbTestNode & {
   pauseReplication(): void;
   resumeReplication(): void;
+  /** An election under way (`false`): requests that require the leader are answered "No leader info available". */
+  setLeaderKnown(known: boolean): void;
 };
 
 export type EsdbTestServer = EsdbTestNode & {
@@ -215,7 +217,9 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
     tombstone: (streamName) => log.tombstone(streamName),
     async startFollower() {
       const view = new FollowerView(log);
-      const node = await startNode({ ...shared, view, leader: () => ({ host: '127.0.0.1', port: leader.port() }), port: 0 });
+      let leaderKnown = true;
+      const leaderOf = () => (leaderKnown ? { host: '127.0.0.1', port: leader.port() } : 'none' as const);
+      const node = await startNode({ ...shared, view, leader: leaderOf, port: 0 });
       followers.push(node);
       return {
         get port() {
@@ -228,6 +232,9 @@ export const startEsdbTestServer = async (options: EsdbTestServerOptions = {}): 
         stop: () => node.stop(),
         pauseReplication: () => view.pause(),
         resumeReplication: () => view.resume(),
+        setLeaderKnown: (known) => {
+          leaderKnown = known;
+        },
       };
     },
   };
