@@ -17,8 +17,8 @@ export const API_KEY_HEADER_SCHEME = 'api-key';
 export const REQUEST_PROBLEMS: readonly ProblemStatus[] = [400, 408, 413, 415, 417, 431];
 /** With an API key: an unknown key; a store that cannot be asked about a new key, or a read side that is behind. */
 export const AUTHENTICATED_PROBLEMS: readonly ProblemStatus[] = [...REQUEST_PROBLEMS, 401, 503];
-/** Every command: roles, state and concurrency (409), If-Match (412), a full store (507). */
-export const COMMAND_PROBLEMS: readonly ProblemStatus[] = [...AUTHENTICATED_PROBLEMS, 403, 409, 412, 507];
+/** Every command: roles, state and concurrency (409), a deleted stream (410), If-Match (412), a full store (507). */
+export const COMMAND_PROBLEMS: readonly ProblemStatus[] = [...AUTHENTICATED_PROBLEMS, 403, 409, 410, 412, 507];
 
 const ETAG: HeaderObject = {
   description: 'Revision of the stream the command wrote to (absent if it wrote nothing to a stream that does not exist). Send it back as If-Match to write only if nothing changed since.',

@@ -5,7 +5,7 @@ import { STATUS_BY_CODE } from '../http/problem-details.filter';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './problem-details.dto';
 
 /** The error statuses the API answers, each as problem+json. */
-export type ProblemStatus = 400 | 401 | 403 | 404 | 408 | 409 | 412 | 413 | 415 | 417 | 422 | 429 | 431 | 503 | 507;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 412 | 413 | 415 | 417 | 422 | 429 | 431 | 503 | 507;
 
 const MEANINGS = {
   400: 'Malformed or invalid request: validation-failed (each field at fault in `errors`), or a code naming what could not be read (e.g. malformed-json). Nothing was written.',
@@ -14,8 +14,9 @@ const MEANINGS = {
   404: 'Unknown, or not visible to this party (the API does not disclose what a party may not read).',
   408: 'The request did not arrive in time.',
   409: 'The current state does not allow it; concurrency-conflict when concurrent writers kept winning (retry).',
+  410: 'The stream was deleted for good in the event store (stream-deleted, an EventStoreDB tombstone): do not retry. Nothing was written.',
   412: 'If-Match names a revision the stream is no longer at.',
-  413: 'The body is larger than the server accepts (body-too-large).',
+  413: 'The body is larger than the server accepts (body-too-large), or the events larger than the event store accepts in one append (append-too-large). Nothing was written.',
   415: 'The body is not UTF-8 JSON.',
   417: 'An Expect header other than 100-continue.',
   422: 'The request is well-formed but names something that cannot play its part.',

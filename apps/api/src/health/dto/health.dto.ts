@@ -1,9 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
-import type { StoreInfo } from '@chip-ledger/event-store';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { StoreInfo, StoreNode } from '@chip-ledger/event-store';
+
+export class StoreNodeDto implements StoreNode {
+  @ApiProperty({ type: String, nullable: true, description: 'host:port of the node the API talks to', example: 'node2:2113' }) endpoint!: string | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether that node is the cluster\'s leader (false during an election)' }) leader!: boolean | null;
+}
 
 export class StoreHealthDto implements StoreInfo {
   @ApiProperty({ enum: ['sqlite', 'eventstoredb'] }) kind!: StoreInfo['kind'];
   @ApiProperty({ description: 'The data file, or the EventStoreDB connection string' }) location!: string;
+  @ApiPropertyOptional({ type: () => StoreNodeDto, description: 'EventStoreDB only, once it has answered' }) node?: StoreNodeDto;
   @ApiProperty() reachable!: boolean;
 }
 
