@@ -13,6 +13,11 @@ import { streamsService } from './esdb-streams-service';
 /**
  * An in-process EventStoreDB for tests only: the Streams and ServerFeatures gRPC services the client uses, built on
  * the service definitions `@eventstore/db-client` ships, over an in-memory log. Never an option of the app.
+ *
+ * As hard as a 24.10 cluster, on command: `faults.failAppends('not-ready' | 'busy' | 'commit-then-timeout', …)`,
+ * `startFollower()` (NotLeader for requests that require the leader; `pauseReplication()` for stale reads;
+ * `setLeaderKnown(false)` for an election), `tombstone(stream)` (or the client's `tombstoneStream`), the maximum
+ * append size counted as the server counts it, and `restart()`, which forgets the dedupe cache of `any` appends.
  */
 
 export type EsdbTestServerOptions = EsdbLogOptions & {
