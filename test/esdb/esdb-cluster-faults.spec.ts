@@ -104,6 +104,16 @@ describe.each(['batch-append', 'append-only'] as const)('the adapter when a writ
     expect(result.position).toEqual(recorded[1].position);
   });
 
+  it('the reply withheld past the client\'s own deadline (DEADLINE_EXCEEDED): retried the same way, written once', async () => {
+    const slow = await serverWith({ features, writeTimeoutMs: 2_000, replicationDelayMs: 300 });
+    const impatient = storeOn(`${slow.connectionString}&defaultDeadline=100`);
+    const stream = asset();
+    slow.faults.failAppends('commit-then-timeout', { stream });
+    const event = anEvent();
+    await impatient.appendToStream(stream, [event], 'no-stream');
+    expect(storedIn(slow, stream)).toEqual([event.id]);
+  });
+
   it('an `any` append: StoreUnavailable although the events are in the log (the outcome is unknown to the caller)', async () => {
     const stream = asset();
     server.faults.failAppends('commit-then-timeout', { stream });
