@@ -58,7 +58,7 @@ const BAD_REQUESTS: readonly BadRequest[] = [
   { name: 'transferring ownership of what one does not own', who: 'operator', path: '/assets/gpu-a/ownership-transfers', body: { toOwnerId: 'operator' }, status: 403, code: 'not-permitted' },
   { name: 'malformed JSON', who: 'maker', path: '/assets', body: '{"assetId": "x12",', headers: { 'Content-Type': 'application/json' }, status: 400, code: 'malformed-json' },
   { name: 'an oversized body', who: 'maker', path: '/assets', body: { ...chip, assetId: 'x13', serialNumber: 'x'.repeat(100_000) }, status: 413, code: 'body-too-large' },
-  { name: 'a body that is not JSON', who: 'maker', path: '/assets', body: 'assetId=x14', headers: { 'Content-Type': 'text/plain' }, status: 400, code: 'validation-failed' },
+  { name: 'a body that is not JSON', who: 'maker', path: '/assets', body: 'assetId=x14', headers: { 'Content-Type': 'text/plain' }, status: 415, code: 'unsupported-media-type' },
   { name: 'an id in the path that cannot be a stream name', who: 'maker', path: '/assets/bad%20id/shipments', body: shipment, status: 400, code: 'validation-failed' },
   { name: 'a malformed If-Match', who: 'maker', path: '/assets/gpu-a/shipments', body: shipment, headers: { 'If-Match': 'banana' }, status: 400, code: 'validation-failed' },
   { name: 'an Idempotency-Key of 300 characters', who: 'maker', path: '/assets/gpu-a/shipments', body: shipment, headers: { 'Idempotency-Key': 'k'.repeat(300) }, status: 400, code: 'validation-failed' },

@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
+import { answerClientErrorsAsProblems } from './http/client-error-answers';
+import { requireJsonBodies, verifyJsonBody } from './http/json-body-guard';
 import type { LedgerConfig } from './infrastructure/ledger-config';
 import { useObservability } from './observability/use-observability';
 import { buildOpenApiDocument } from './openapi/openapi-document';
@@ -7,7 +9,9 @@ import { buildOpenApiDocument } from './openapi/openapi-document';
 /** What main.ts and the end-to-end tests both apply, so tests run the server users run. */
 export const configureApp = (app: NestExpressApplication, config: LedgerConfig): NestExpressApplication => {
   useObservability(app);
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.use(requireJsonBodies);
+  app.useBodyParser('json', { limit: config.bodyLimit, verify: verifyJsonBody });
+  answerClientErrorsAsProblems(app.getHttpServer());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   // Express's own ETag is a hash of the body, which clients would take for the stream revision that If-Match wants.

@@ -1,10 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches, ValidateBy,
 } from 'class-validator';
 import { ID_PATTERN, ISO_COUNTRIES } from '@chip-ledger/domain';
 import { ID_FORMAT_MESSAGE } from './ids';
+import { RFC3339_DATE_TIME, RFC3339_DESCRIPTION, parseRfc3339DateTime } from './rfc3339-date-time';
 
 /** Reusable field shapes, so every DTO says the same thing about ids, countries, texts and times. */
 
@@ -26,11 +27,21 @@ export const IdListField = (description: string, example: string[], max = 1000) 
     Matches(ID_PATTERN, { each: true, message: `each of $property ${ID_FORMAT_MESSAGE}` }),
   );
 
+/**
+ * Texts are stored and compared as given: a lone surrogate cannot be stored as UTF-8 (it would come back as U+FFFD)
+ * and control characters other than tab and line breaks are never part of a legitimate reason, name or reference.
+ */
+export const PLAIN_TEXT = /^(?:[^\p{Cc}\p{Cs}]|[\t\n\r])*$/u;
+
+const IsPlainText = () => Matches(PLAIN_TEXT, { message: '$property must be text without control characters or lone surrogates' });
+
 export const TextField = (description: string, example: string, max = 500) =>
-  applyDecorators(ApiProperty({ description, example, maxLength: max }), IsString(), Length(1, max));
+  applyDecorators(ApiProperty({ description, example, maxLength: max }), IsString(), Length(1, max), IsPlainText());
 
 export const OptionalTextField = (description: string, example: string, max = 500) =>
-  applyDecorators(ApiPropertyOptional({ description, example, maxLength: max }), IsOptional(), IsString(), Length(1, max));
+  applyDecorators(
+    ApiPropertyOptional({ description, example, maxLength: max }), IsOptional(), IsString(), Length(1, max), IsPlainText(),
+  );
 
 export const EnumField = (description: string, values: readonly string[], example: string) =>
   applyDecorators(ApiProperty({ description, enum: values, example }), IsIn(values as string[]));
@@ -44,13 +55,28 @@ export const CountryField = (description: string, example: string) =>
 export const OptionalBooleanField = (description: string) =>
   applyDecorators(ApiPropertyOptional({ description, type: Boolean }), IsOptional(), IsBoolean());
 
+const IsRfc3339DateTime = () =>
+  ValidateBy({
+    name: 'isRfc3339DateTime',
+    validator: {
+      validate: (value) => parseRfc3339DateTime(value) !== null,
+      defaultMessage: () => `$property must be an ${RFC3339_DESCRIPTION}`,
+    },
+  });
+
+/** A moment in time, in bodies and query parameters alike: the one form in rfc3339-date-time.ts. */
+export const OptionalDateTimeField = (description: string, example: string) =>
+  applyDecorators(
+    ApiPropertyOptional({
+      description: `${description} (${RFC3339_DESCRIPTION})`, example, type: String, format: 'date-time',
+      pattern: RFC3339_DATE_TIME.source,
+    }),
+    IsOptional(),
+    IsRfc3339DateTime(),
+  );
+
 /** Business time. Defaults to the ledger's time of recording; late reports are allowed, future ones are not. */
 export class OccurredAtDto {
-  @ApiPropertyOptional({
-    description: 'When it happened (business time, ISO 8601). Defaults to the time the ledger records it.',
-    example: '2026-11-20T08:30:00Z',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @OptionalDateTimeField('When it happened (business time). Defaults to the time the ledger records it', '2026-11-20T08:30:00Z')
   occurredAt?: string;
 }

@@ -3,6 +3,7 @@ import { Catch, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CustodyError } from '@chip-ledger/domain';
 import { AppendTooLarge, StoreUnavailable, StreamDeleted } from '@chip-ledger/event-store';
+import { InvalidCursor, InvalidTime } from '@chip-ledger/projections';
 import { Unauthenticated } from '../auth/unauthenticated';
 import { RepeatedErrorLog } from '../observability/repeated-error-log';
 import { noteProblem } from '../observability/request-observation';
@@ -38,7 +39,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   409: 'Conflict', 410: 'Gone', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  417: 'Expectation Failed', 422: 'Unprocessable Content', 431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 export type Problem = {
@@ -51,14 +53,21 @@ export type Problem = {
   [extension: string]: unknown;
 };
 
-/** body-parser's errors are http-errors with a `type`, not Nest exceptions. */
-const bodyParserProblem = (error: { type?: unknown; status?: unknown }): { status: number; code: string; detail: string } | null => {
+/** body-parser's errors (and json-body-guard's) are http-errors with a `type`, not Nest exceptions. */
+const bodyParserProblem = (error: { type?: unknown; status?: unknown; message?: unknown }): { status: number; code: string; detail: string } | null => {
   switch (error.type) {
     case 'entity.parse.failed': return { status: 400, code: 'malformed-json', detail: 'The body is not valid JSON' };
     case 'entity.too.large': return { status: 413, code: 'body-too-large', detail: 'The body is larger than this server accepts' };
+    case 'entity.too.deep': return { status: 400, code: 'body-too-deep', detail: String(error.message) };
+    case 'entity.not.utf8': return { status: 400, code: 'invalid-utf8', detail: 'The body is not valid UTF-8' };
+    case 'content-type.unsupported': return { status: 415, code: 'unsupported-media-type', detail: 'Send the body as application/json' };
     case 'encoding.unsupported':
     case 'charset.unsupported': return { status: 415, code: 'unsupported-encoding', detail: 'Send the body as UTF-8 JSON' };
-    default: return null;
+    default:
+      // e.g. a body declared gzip that does not inflate: the stream's own error, given a 400 by body-parser.
+      return typeof error.status === 'number' && error.status >= 400 && error.status < 500
+        ? { status: error.status, code: error.status === 400 ? 'malformed-body' : `http-${error.status}`, detail: 'The body cannot be read' }
+        : null;
   }
 };
 
@@ -100,6 +109,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof CustodyError) {
       return make(STATUS_BY_CODE[error.code] ?? 422, error.code, error.message, { ...error.details });
     }
+    if (error instanceof InvalidCursor) return make(400, error.code, `${error.message}; start again without a cursor`);
+    if (error instanceof InvalidTime) return make(400, error.code, error.message);
     if (error instanceof Unauthenticated) return make(401, error.code, error.message);
     if (error instanceof ReadModelBehind) return make(503, error.code, error.message, { position: error.position });
     // Deleted for good (an EventStoreDB tombstone): no retry and no other state will bring it back.

@@ -1,4 +1,4 @@
-import type { ValidationError } from '@nestjs/common';
+import type { ArgumentMetadata, ValidationError } from '@nestjs/common';
 import type { ValidatorOptions } from 'class-validator';
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
 
@@ -18,6 +18,25 @@ export class RequestValidationFailed extends BadRequestException {
   }
 }
 
+/** Keys that reach an object's prototype: Nest would drop them silently; the API refuses them like any unknown field. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Where the value holds a reserved key, walked without recursion (a body is at most MAX_BODY_DEPTH deep anyway). */
+const reservedKeyPaths = (value: unknown): string[] => {
+  const found: string[] = [];
+  const pending: Array<[unknown, string]> = [[value, '']];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, path] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, child] of Object.entries(node)) {
+      const field = path ? `${path}.${key}` : key;
+      if (RESERVED_KEYS.has(key)) found.push(field);
+      else pending.push([child, field]);
+    }
+  }
+  return found;
+};
+
 /**
  * Most queries come without parameters, so their DTO instance has no properties at all: whether such an instance is
  * valid depends only on its class (the rules are static), so the answer is kept per class and class-validator is not
@@ -25,6 +44,16 @@ export class RequestValidationFailed extends BadRequestException {
  */
 class LedgerValidationPipe extends ValidationPipe {
   private readonly emptyIsValid = new Map<unknown, boolean>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const reserved = reservedKeyPaths(value);
+      if (reserved.length > 0) {
+        throw new RequestValidationFailed(reserved.map((field) => ({ field, messages: [`${field} is not a field of this request`] })));
+      }
+    }
+    return super.transform(value, metadata);
+  }
 
   protected override async validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> {
     const empty = Object.keys(object).length === 0;

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ASSET_KINDS, ASSET_STATUSES, ID_PATTERN, ISO_COUNTRIES } from '@chip-ledger/domain';
 import type { AssetKind, AssetStatus } from '@chip-ledger/domain';
+import { PLAIN_TEXT } from '../../http/dto-fields';
 import { PositionQuery } from './position.query';
 
 const OptionalId = (description: string) => (target: object, key: string) => {
@@ -36,6 +37,7 @@ export class ListAssetsQuery extends PositionQuery {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @Matches(PLAIN_TEXT)
   model?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })

@@ -1,0 +1,49 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { PROBLEM_TYPE_BASE } from './problem-details.filter';
+
+type Answer = { readonly status: number; readonly title: string; readonly code: string; readonly detail: string };
+
+const answerTo = (error: NodeJS.ErrnoException): Answer => {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, title: 'Request Header Fields Too Large', code: 'headers-too-large', detail: 'The request line and headers together must stay under 16 KB' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, title: 'Request Timeout', code: 'request-timeout', detail: 'The request did not arrive in time' };
+    default:
+      return { status: 400, title: 'Bad Request', code: 'malformed-http', detail: 'The request is not valid HTTP/1.1' };
+  }
+};
+
+const problemJson = ({ status, title, code, detail }: Answer): string =>
+  JSON.stringify({ type: `${PROBLEM_TYPE_BASE}${code}`, title, status, detail, code });
+
+/**
+ * Node's HTTP parser refuses some requests itself, before Express or Nest see them (headers over its limit, bytes that
+ * are not HTTP, an unsupported Expect), and answers them with a bare status. These listeners give them the same
+ * problem+json every other error gets.
+ */
+export const answerClientErrorsAsProblems = (server: Server): void => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // As Node does by default: answer only when no response of this connection has started, or it would be corrupted.
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const answer = answerTo(error);
+    const body = problemJson(answer);
+    socket.end([
+      `HTTP/1.1 ${answer.status} ${answer.title}`,
+      'Content-Type: application/problem+json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      'Connection: close',
+      '',
+      body,
+    ].join('\r\n'));
+  });
+  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+    const body = problemJson({ status: 417, title: 'Expectation Failed', code: 'expectation-failed', detail: 'Only "Expect: 100-continue" is supported' });
+    response.writeHead(417, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' }).end(body);
+  });
+};
