@@ -34,7 +34,11 @@ export const sendRaw = (port: number, request: Buffer, timeoutMs = 10_000): Prom
       if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') reject(error);
     });
     socket.on('close', () => {
-      const data = Buffer.concat(chunks);
+      let data = Buffer.concat(chunks);
+      // Interim answers (100 Continue) come before the real one.
+      while (/^HTTP\/1\.1 1\d\d /.test(data.subarray(0, 13).toString('latin1')) && data.indexOf('\r\n\r\n') >= 0) {
+        data = data.subarray(data.indexOf('\r\n\r\n') + 4);
+      }
       const headEnd = data.indexOf('\r\n\r\n');
       if (headEnd < 0) {
         reject(new Error(`no HTTP answer (${data.length} bytes)`));

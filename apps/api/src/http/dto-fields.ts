@@ -60,7 +60,7 @@ const IsRfc3339DateTime = () =>
     name: 'isRfc3339DateTime',
     validator: {
       validate: (value) => parseRfc3339DateTime(value) !== null,
-      defaultMessage: () => `$property must be an ${RFC3339_DESCRIPTION}`,
+      defaultMessage: () => `$property must be ${RFC3339_DESCRIPTION}`,
     },
   });
 
@@ -68,7 +68,7 @@ const IsRfc3339DateTime = () =>
 export const OptionalDateTimeField = (description: string, example: string) =>
   applyDecorators(
     ApiPropertyOptional({
-      description: `${description} (${RFC3339_DESCRIPTION})`, example, type: String, format: 'date-time',
+      description: `${description}. Format: ${RFC3339_DESCRIPTION}.`, example, type: String, format: 'date-time',
       pattern: RFC3339_DATE_TIME.source,
     }),
     IsOptional(),
@@ -77,6 +77,6 @@ export const OptionalDateTimeField = (description: string, example: string) =>
 
 /** Business time. Defaults to the ledger's time of recording; late reports are allowed, future ones are not. */
 export class OccurredAtDto {
-  @OptionalDateTimeField('When it happened (business time). Defaults to the time the ledger records it', '2026-11-20T08:30:00Z')
+  @OptionalDateTimeField('When it happened (business time); defaults to the time the ledger records it', '2026-11-20T08:30:00Z')
   occurredAt?: string;
 }

@@ -7,7 +7,7 @@
 export const RFC3339_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 export const RFC3339_DESCRIPTION =
-  'RFC 3339 date-time with an offset (Z or ±hh:mm), e.g. 2026-11-20T08:30:00Z; no leap seconds, years 0000–9999 in UTC';
+  'an RFC 3339 date-time with an offset, Z or ±hh:mm (e.g. 2026-11-20T08:30:00Z); no leap seconds; years 0000–9999 in UTC';
 
 // Every stored time is a 24-character `toISOString()` that sorts as text; years outside 0000–9999 would not.
 const EARLIEST = Date.parse('0000-01-01T00:00:00.000Z');
