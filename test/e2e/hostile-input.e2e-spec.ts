@@ -60,6 +60,7 @@ const HOSTILE: readonly Hostile[] = [
   { name: 'a lone surrogate in a text', path: '/assets/gpu-a/missing-reports', body: '{"circumstances":"lost \\ud800 here"}', headers: { 'Content-Type': 'application/json' }, status: 400, code: 'validation-failed' },
   { name: 'a NUL in a text', path: '/assets/gpu-a/missing-reports', body: { circumstances: 'lost\u0000here' }, status: 400, code: 'validation-failed' },
   { name: 'an If-Match beyond any revision', path: '/assets/gpu-a/missing-reports', body: { circumstances: 'lost' }, headers: { 'If-Match': '"99999999999999999999"' }, status: 412, code: 'stale-revision' },
+  { name: 'a correlation id of 5,000 characters', path: '/assets/gpu-a/missing-reports', body: { circumstances: 'lost' }, headers: { 'X-Correlation-Id': 'c'.repeat(5_000) }, status: 400, code: 'validation-failed' },
   { name: 'an asset called constructor', method: 'get', path: '/assets/constructor', status: 404, code: 'asset-not-found' },
   { name: 'a party called constructor', method: 'get', path: '/parties/constructor', status: 403, code: 'not-permitted' },
   { name: 'a facility called toString', method: 'get', path: '/facilities/toString', status: 404, code: 'not-registered' },

@@ -13,7 +13,8 @@ export type CommandContext = {
   readonly response: Response;
 };
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+/** Idempotency keys and correlation ids are stored with every event they produce: short, visible ASCII. */
+const REQUEST_TOKEN = /^[\x21-\x7e]{1,200}$/;
 const ETAG = /^(?:W\/)?"?(\d{1,20})"?$/;
 
 const header = (request: Request, name: string): string | undefined => {
@@ -34,14 +35,18 @@ export const CommandContextParam = createParamDecorator((_: unknown, context: Ex
   const http = context.switchToHttp();
   const request = http.getRequest<Request & { actor: Actor }>();
   const idempotencyKey = header(request, 'idempotency-key');
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+  if (idempotencyKey !== undefined && !REQUEST_TOKEN.test(idempotencyKey)) {
     throw new RequestValidationFailed([{ field: 'Idempotency-Key', messages: ['Idempotency-Key must be 1–200 visible ASCII characters'] }]);
+  }
+  const correlationId = header(request, 'x-correlation-id');
+  if (correlationId !== undefined && !REQUEST_TOKEN.test(correlationId)) {
+    throw new RequestValidationFailed([{ field: 'X-Correlation-Id', messages: ['X-Correlation-Id must be 1–200 visible ASCII characters'] }]);
   }
   return {
     actor: request.actor,
     idempotencyKey,
     ifMatch: parseIfMatch(header(request, 'if-match')),
-    correlationId: header(request, 'x-correlation-id'),
+    correlationId,
     response: http.getResponse<Response>(),
   };
 });
