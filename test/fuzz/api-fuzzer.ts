@@ -2,7 +2,9 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { EVENT_STORE, comparePositions } from '@chip-ledger/event-store';
 import type { EventStore, GlobalPosition } from '@chip-ledger/event-store';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import type { TestLedger } from '../support/ledger-test-app';
+import { ResponseContract } from '../support/response-contract';
 import type { FuzzWorld, HostileRequest, OpenApiDocument } from './hostile-requests';
 import { describeRequest, documentedRoutes, hostileRequests, toBytes } from './hostile-requests';
 import type { RawResponse } from './raw-http';
@@ -68,9 +70,30 @@ export type FuzzSummary = {
   readonly violations: readonly string[];
 };
 
-/** What must hold for every answer, whatever was asked: no 5xx, problem+json 4xx with a code, nothing written by a 4xx. */
-const violationsOf = (request: HostileRequest, response: RawResponse, logChanged: boolean): string[] => {
+/** Express answers HEAD and OPTIONS for every route itself; the document describes the methods the API serves. */
+const UNDOCUMENTED_METHODS = new Set(['HEAD', 'OPTIONS']);
+
+const parsedBody = (response: RawResponse): unknown => {
+  if (!/json/.test(response.headers['content-type'] ?? '')) return response.body;
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    return response.body;
+  }
+};
+
+/**
+ * What must hold for every answer, whatever was asked: no 5xx, problem+json 4xx with a code, nothing written by a
+ * 4xx, and the answer is one the OpenAPI document describes.
+ */
+const violationsOf = (request: HostileRequest, response: RawResponse, logChanged: boolean, contract: ResponseContract): string[] => {
   const found: string[] = [];
+  if (!UNDOCUMENTED_METHODS.has(request.method)) {
+    found.push(...contract.disagreements({
+      method: request.method, path: request.target.split('?')[0], status: response.status, headers: response.headers,
+      body: parsedBody(response), text: response.body,
+    }));
+  }
   if (response.status >= 500) found.push(`answered ${response.status}: ${response.body.slice(0, 300)}`);
   if (response.status >= 400 && response.status < 500) {
     if (!/^application\/problem\+json/.test(response.headers['content-type'] ?? '')) {
@@ -108,6 +131,7 @@ export const fuzzApi = async (ledger: TestLedger, world: FuzzWorld, { runs, seed
   const store = ledger.app.get<EventStore>(EVENT_STORE);
   const served = await sendRaw(port, Buffer.from('GET /docs/openapi.json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'));
   const document = JSON.parse(served.body) as OpenApiDocument;
+  const contract = new ResponseContract(document as unknown as OpenAPIObject);
   const byStatus: Record<string, number> = {};
   const violations: string[] = [];
   let sent = 0;
@@ -122,7 +146,7 @@ export const fuzzApi = async (ledger: TestLedger, world: FuzzWorld, { runs, seed
       sent++;
       byStatus[response.status] = (byStatus[response.status] ?? 0) + 1;
       if (process.env.FUZZ_TRACE) process.stdout.write(`${response.status} ${response.body.slice(0, 160)} <- ${describeRequest(request).slice(0, 300)}\n`);
-      const found = violationsOf(request, response, !samePosition(before, after));
+      const found = violationsOf(request, response, !samePosition(before, after), contract);
       if (found.length === 0) return;
       const report = `${request.route}: ${found.join('; ')}\n    request: ${describeRequest(request)}`;
       violations.push(report);

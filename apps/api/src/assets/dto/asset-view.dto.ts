@@ -19,7 +19,8 @@ export class ShipmentDto implements Shipment {
   @ApiProperty({ description: 'Whether it leaves the country it starts in' }) crossBorder!: boolean;
 }
 
-export class CustomsHoldDto implements CustomsHold {
+/** Named apart from the request body CustomsHoldDto: the document keys schemas by class name, and one would replace the other. */
+export class AssetCustomsHoldDto implements CustomsHold {
   @ApiProperty({ description: 'The customs agency holding it' }) agencyId!: string;
   @ApiProperty({ example: 'DE' }) country!: string;
   @ApiProperty() reason!: string;
@@ -50,7 +51,7 @@ export class AssetViewDto implements AssetView {
     enum: Object.keys(FLAG_MEANINGS), isArray: true,
     description: `Sticky flags: ${Object.entries(FLAG_MEANINGS).map(([flag, meaning]) => `${flag} (${meaning})`).join('; ')}`,
   }) flags!: readonly AssetFlag[];
-  @ApiProperty({ type: () => CustomsHoldDto, nullable: true }) customsHold!: CustomsHoldDto | null;
+  @ApiProperty({ type: () => AssetCustomsHoldDto, nullable: true }) customsHold!: AssetCustomsHoldDto | null;
   @ApiProperty({ type: () => ShipmentDto, nullable: true }) shipment!: ShipmentDto | null;
   @ApiProperty({ type: () => AssetInstallationDto, nullable: true }) installation!: AssetInstallationDto | null;
   @ApiProperty({ description: 'The last event on the asset\'s own stream', example: 'AssetShipped' }) lastEventType!: string;
