@@ -106,6 +106,7 @@ describeOnEachStore('hostile input', (on) => {
     const response = await sendRaw((server.address() as AddressInfo).port, Buffer.from(c.request.replace('KEY', maker), 'latin1'));
     expect({ status: response.status, code: JSON.parse(response.body).code }).toEqual({ status: c.status, code: c.code });
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['x-request-id']).toMatch(/^[\w-]{36}$/);
     expect(await store.headPosition()).toEqual(before);
   });
 

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { REQUEST_ID_HEADER, assignRequestId } from '../observability/request-id';
 import { PROBLEM_TYPE_BASE } from './problem-details.filter';
 
 type Answer = { readonly status: number; readonly title: string; readonly code: string; readonly detail: string };
@@ -37,12 +39,15 @@ export const answerClientErrorsAsProblems = (server: Server): void => {
       `HTTP/1.1 ${answer.status} ${answer.title}`,
       'Content-Type: application/problem+json',
       `Content-Length: ${Buffer.byteLength(body)}`,
+      // The request could not be read, so no id it may have offered is known: a new one, as for every answer.
+      `${REQUEST_ID_HEADER}: ${randomUUID()}`,
       'Connection: close',
       '',
       body,
     ].join('\r\n'));
   });
-  server.on('checkExpectation', (_request: IncomingMessage, response: ServerResponse) => {
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    assignRequestId(request, response);
     const body = problemJson({ status: 417, title: 'Expectation Failed', code: 'expectation-failed', detail: 'Only "Expect: 100-continue" is supported' });
     response.writeHead(417, { 'Content-Type': 'application/problem+json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' }).end(body);
   });
