@@ -143,7 +143,7 @@ describe('projections on the EventStoreDB adapter', () => {
     const more = await script.as('cloud-de', 'UninstallAsset', { assetId: 'fleet-rack-1' });
     await reach(runner, more);
     expect(new LedgerQueries(db).getAsset('fleet-rack-1-srv-0-brd-gpu-0')).toMatchObject({ status: 'at-facility', facilityId: 'fleet-dc-de' });
-  });
+  }, 120_000); // seven stop/start cycles over gRPC: well under this alone, but CI may share the machine
 
   it('builds, from the same history, the read models the embedded store builds, row for row', async () => {
     const embedded = new TempLedger();
