@@ -1,5 +1,9 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Type } from '@nestjs/common';
 import request from 'supertest';
+import { DECORATORS, getSchemaPath } from '@nestjs/swagger';
 import type { OpenAPIObject, OperationObject, ParameterObject, ResponseObject, SecuritySchemeObject } from '@nestjs/swagger';
 import { ID_PATTERN } from '@chip-ledger/domain';
 import { API_TAGS, API_VERSION } from '../../apps/api/src/openapi/openapi-document';
@@ -15,6 +19,7 @@ import { ResponseContract } from '../support/response-contract';
  */
 type Operation = { readonly method: string; readonly path: string; readonly operation: OperationObject };
 
+const API_SOURCES = join(__dirname, '../../apps/api/src');
 const PUBLIC_PATHS = new Set(['/health', '/catalogue/accelerators', '/metrics']);
 /** Answers in another format than JSON: Prometheus text. */
 const TEXT_PATHS = new Set(['/metrics']);
@@ -47,6 +52,18 @@ describe('the OpenAPI document', () => {
 
   it('is valid OpenAPI (swagger-parser)', async () => {
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+  });
+
+  it('names every schema once: two classes of one name would share one schema, the later replacing the earlier', async () => {
+    // Nest keys schemas by class name and, for a nested type, reuses whatever schema already has that name, silently.
+    const modules: Record<string, unknown>[] = await Promise.all(readdirSync(API_SOURCES, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.(dto|query)\.ts$/.test(file))
+      .map((file) => import(join(API_SOURCES, file))));
+    const classes = modules.flatMap((exported) => Object.values(exported))
+      .filter((value): value is Type<unknown> => typeof value === 'function' && Reflect.hasMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, value.prototype));
+    expect(classes.length).toBeGreaterThan(30);
+    const names = classes.map((model) => getSchemaPath(model));
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
   });
 
   it('has a title, this contract\'s version, a description, and one described tag per area on every operation', () => {
