@@ -33,8 +33,8 @@ const accessFields = (incoming: IncomingMessage, outgoing: ServerResponse, durat
 };
 
 /**
- * pino-http, shaped for the ledger: a request id on every line logged while the request runs (`req.log`, which
- * nestjs-pino hands to Nest's loggers), and a flat access line when it ends. Headers are never serialized.
+ * pino-http, shaped for the ledger: a request id for every request (and on `req.log`, for anything that logs through
+ * it), and a flat access line when it ends. Headers are never serialized.
  */
 export const requestLogging = (logger: Logger) => pinoHttp({
   logger,
