@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProjectionLag } from './projection-lag';
 import { commandOutcome, peekObservation, routePattern } from './request-observation';
@@ -73,13 +73,6 @@ export class LedgerMetrics {
     this.registry = Registry.merge([processMetrics(), ...registers]);
   }
 
-  /** Express middleware: every request is counted when its answer has been sent. */
-  readonly middleware = (request: Request, response: Response, next: NextFunction): void => {
-    const startedAt = performance.now();
-    response.once('finish', () => this.observe(request, response, startedAt));
-    next();
-  };
-
   /** Sets the projection gauges; a measurement that failed (the store did not answer) leaves the last values. */
   recordProjection(lag: ProjectionLag): void {
     this.projectionPosition.set(lag.position);
@@ -87,7 +80,8 @@ export class LedgerMetrics {
     this.projectionLagSeconds.set(lag.seconds);
   }
 
-  private observe(request: Request, response: Response, startedAt: number): void {
+  /** Counts a request whose answer has been sent, `durationMs` after it arrived. */
+  observe(request: Request, response: Response, durationMs: number): void {
     const now = performance.now();
     const route = routePattern(request);
     const status = String(response.statusCode);
@@ -99,7 +93,7 @@ export class LedgerMetrics {
       this.commandSeconds.observe({ type }, (now - commandStartedAt) / 1000);
     } else if (request.method === 'GET') {
       this.queries.inc({ route, status });
-      this.querySeconds.observe({ route }, (now - startedAt) / 1000);
+      this.querySeconds.observe({ route }, durationMs / 1000);
     }
     const kind = observation?.problemCode === undefined ? null : storeErrorKind(observation.problemCode, observation.error);
     if (kind) this.storeErrors.inc({ kind });

@@ -7,12 +7,12 @@ import { createLedgerLogger } from './ledger-logger';
 import { LedgerMetrics } from './ledger-metrics';
 import { MetricsController } from './metrics.controller';
 import { RepeatedErrorLog } from './repeated-error-log';
-import { requestLogging } from './request-logging';
+import { observeRequests } from './observe-requests';
 
 export const LEDGER_LOGGER = Symbol('LEDGER_LOGGER');
-export const REQUEST_LOGGING = Symbol('REQUEST_LOGGING');
+export const REQUEST_OBSERVER = Symbol('REQUEST_OBSERVER');
 
-/** Logs and metrics. One pino logger per application, shared by pino-http (access lines), Nest's logger and the error log. */
+/** Logs and metrics. One pino logger per application, shared by the access lines, Nest's logger and the error log. */
 @Global()
 @Module({})
 export class ObservabilityModule {
@@ -20,15 +20,15 @@ export class ObservabilityModule {
     const logger = createLedgerLogger(config.logLevel, logDestination);
     return {
       module: ObservabilityModule,
-      // nestjs-pino only carries Nest's own lines into pino here. Its middleware is left out (no routes): pino-http is
-      // mounted by configureApp ahead of the body parser, and binding each request's logger to an AsyncLocalStorage
+      // nestjs-pino only carries Nest's own lines into pino here. Its middleware is left out (no routes): requests are
+      // observed by configureApp ahead of the body parser, and binding a logger per request to an AsyncLocalStorage
       // would put a hook on every promise the process makes, for lines that already carry their request id.
       imports: [LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] })],
       controllers: [MetricsController],
       providers: [
         { provide: LEDGER_LOGGER, useValue: logger },
-        { provide: REQUEST_LOGGING, useFactory: () => requestLogging(logger) },
         { provide: LedgerMetrics, useFactory: () => new LedgerMetrics() },
+        { provide: REQUEST_OBSERVER, useFactory: (metrics: LedgerMetrics) => observeRequests(logger, metrics), inject: [LedgerMetrics] },
         { provide: RepeatedErrorLog, useFactory: () => new RepeatedErrorLog(logger) },
       ],
       exports: [LEDGER_LOGGER, LedgerMetrics, RepeatedErrorLog],

@@ -1,8 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RequestHandler } from 'express';
 import { Logger } from 'nestjs-pino';
-import { LedgerMetrics } from './ledger-metrics';
-import { REQUEST_LOGGING } from './observability.module';
+import { REQUEST_OBSERVER } from './observability.module';
 
 /**
  * Nest's own log lines go through pino, and every request is logged and measured. Called before the body parser is
@@ -10,5 +9,5 @@ import { REQUEST_LOGGING } from './observability.module';
  */
 export const useObservability = (app: NestExpressApplication): void => {
   app.useLogger(app.get(Logger));
-  app.use(app.get<RequestHandler>(REQUEST_LOGGING), app.get(LedgerMetrics).middleware);
+  app.use(app.get<RequestHandler>(REQUEST_OBSERVER));
 };
