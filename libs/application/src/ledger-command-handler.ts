@@ -1,6 +1,6 @@
 import type { AssetEvent, FacilityEvent, FacilityState, PartyEvent, PartyState, StreamEvents } from '@chip-ledger/domain';
 import {
-  assetStream, decideAsset, decideFacility, decideParty, evolveAsset, evolveFacility, evolveParty, facilityStream,
+  assetStream, decideAsset, decideFacility, decideParty, evolveAssetAt, evolveFacility, evolveParty, facilityStream,
   initialAssetState, initialFacilityState, initialPartyState, loadAssetScope, partyStream,
 } from '@chip-ledger/domain';
 import type { EventMetadata, EventStore, GlobalPosition, RecordedEvent, StreamWrite } from '@chip-ledger/event-store';
@@ -138,7 +138,7 @@ export class LedgerCommandHandler {
       return [{ streamName: stream, events: decideParty(command, await reader.state(stream, evolveParty, initialPartyState())) }];
     }
     const scope = await loadAssetScope(command, {
-      asset: (id) => reader.state(assetStream(id), evolveAsset, initialAssetState()),
+      asset: (id) => reader.state(assetStream(id), evolveAssetAt, initialAssetState()),
       facility: (id) =>
         this.references.facility(id, () => reader.state(facilityStream(id), evolveFacility, initialFacilityState())),
       party,

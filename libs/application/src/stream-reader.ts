@@ -42,6 +42,9 @@ export class StreamCache {
   }
 }
 
+const occurredAtOf = (event: RecordedEvent): string =>
+  typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.created.toISOString();
+
 /** Reads each stream at most once per attempt, so every state in a decision comes from the same read. */
 export class StreamReader {
   private readonly streams = new Map<string, Promise<LoadedStream>>();
@@ -75,9 +78,10 @@ export class StreamReader {
     return loaded;
   }
 
-  async state<S, E>(streamName: string, evolve: (state: S, event: E) => S, initial: S): Promise<S> {
+  /** The stream's state; `evolve` also gets each event's business time (its envelope's occurredAt). */
+  async state<S, E>(streamName: string, evolve: (state: S, event: E, occurredAt: string) => S, initial: S): Promise<S> {
     const { events } = await this.read(streamName);
-    return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E), initial);
+    return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E, occurredAtOf(event)), initial);
   }
 
   /** The revision read, for the expected revision of a write; undefined if the stream was never read. */

@@ -457,6 +457,7 @@ export class ReadModelProjector {
         facilityId: row.own_facility_id, parentId: row.parent_id, childIds: [],
         shipment: parseJson(row.own_shipment), customsHold: parseJson(row.own_customs_hold),
         installation: parseJson(row.own_installation), flags: JSON.parse(row.flags) as AssetFlag[],
+        registeredAt: null, changedAt: null, // the decider's, not needed here
       },
       children: isContainerKind(row.kind) ? null : new Set(),
       revision: row.revision, lastEventType: row.last_event_type, lastOccurredAt: row.last_occurred_at,

@@ -16,6 +16,7 @@ export const PROBLEM_TYPE_BASE = 'https://chip-ledger.dev/problems/';
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'asset-not-found': 404,
   'not-permitted': 403,
+  'outside-jurisdiction': 403,
   'asset-already-exists': 409,
   'already-registered': 409,
   'invalid-transition': 409,
@@ -27,6 +28,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'customs-hold-active': 409,
   'not-held-by-customs': 409,
   'concurrency-conflict': 409,
+  'occurred-before-latest-change': 409,
   'stale-revision': 412,
   'invalid-reference': 422,
   'not-a-container': 422,

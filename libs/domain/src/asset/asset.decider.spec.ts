@@ -3,14 +3,15 @@ import { InvalidReference, NotPermitted, OccurredInFuture } from '../core/common
 import {
   ASSEMBLER, ASSEMBLY, CARRIER, CUSTOMS, CUSTOMS_NL, DATACENTER, DATACENTER_NL, DC_OPERATOR, DC_OPERATOR_NL,
   DISTRIBUTOR, FAB, H100, INVESTIGATOR, MAKER, NO_ASSET, NOBODY, NOW, NOWHERE, REGISTRY, WAREHOUSE, assetHistory, assetIn,
-  at, cleared, command, custodianIn, decommissioned, deliveredTo, destroyed, except, given, held, historyIn, installed,
+  at, cleared, command, dated, custodianIn, decommissioned, deliveredTo, destroyed, except, given, held, historyIn, installed,
   manufactured, on, packed, packedInto, packing, received, reportedMissing, shipped, transferred, unpacked, unpackedFrom,
 } from '../testing';
 import { ASSET_STATUSES } from './asset-kind';
 import { MAX_NESTING } from './asset.scope';
 import {
   AlreadyPacked, AssetAlreadyExists, AssetIsPacked, AssetNotFound, ContainerNotEmpty, CustomsHoldActive, FacilityMismatch,
-  InvalidTransition, NestingTooDeep, NotAContainer, NotHeldByCustoms, NotPackedIn, PackingCycle, UnknownAcceleratorModel,
+  InvalidTransition, NestingTooDeep, NotAContainer, NotHeldByCustoms, NotPackedIn, OccurredBeforeLatestChange,
+  OutsideJurisdiction, PackingCycle, UnknownAcceleratorModel,
 } from './asset.errors';
 
 const C1 = 'gpu-1';
@@ -47,6 +48,64 @@ describe('business time', () => {
   it('checks time before anything else', () =>
     given(REGISTRY).when(command('UninstallAsset', { assetId: NO_ASSET }, CARRIER, { occurredAt: at(NOW, 3600_000) }))
       .thenThrows(OccurredInFuture));
+});
+
+describe('business time runs forward for every asset', () => {
+  const day = (d: number): string => at(NOW, (d - 30) * 24 * 3600_000);
+  const when = (d: number) => ({ occurredAt: day(d) });
+  const made = dated(day(1), assetIn('at-facility', C1));
+  const inTransit = [made, dated(day(3), assetHistory(C1, shipped(C1, FAB, DATACENTER)))];
+  const receive = (d: number) => command('ReceiveAsset', { assetId: C1, facilityId: DATACENTER.id }, DC_OPERATOR, when(d));
+  const attest = (d: number) => command('AttestLocation', { assetId: C1, observedFacilityId: FAB.id, method: 'inspection' }, INVESTIGATOR, when(d));
+
+  it('refuses a receipt dated before the shipment', () =>
+    given(REGISTRY, ...inTransit).when(receive(2))
+      .thenThrows(OccurredBeforeLatestChange, { assetId: C1, occurredAt: day(2), notBefore: day(3) }));
+
+  it('accepts a receipt at the very time of the shipment, or after it', async () => {
+    await given(REGISTRY, ...inTransit).when(receive(3)).then([on(C1, received(C1, DATACENTER))]);
+    await given(REGISTRY, ...inTransit).when(receive(4)).then([on(C1, received(C1, DATACENTER))]);
+  });
+
+  it('refuses an installation dated before the asset was made', () =>
+    given(REGISTRY, dated(day(5), deliveredTo(C1)))
+      .when(command('InstallAsset', { assetId: C1, cluster: 'pod-a' }, DC_OPERATOR, when(1)))
+      .thenThrows(OccurredBeforeLatestChange, { notBefore: day(5) }));
+
+  it('accepts a late observation, dated before changes recorded earlier', () =>
+    given(REGISTRY, ...inTransit).when(attest(2)).then([on(C1, {
+      type: 'LocationAttested',
+      data: { assetId: C1, attestedBy: INVESTIGATOR.id, method: 'inspection', observedFacilityId: FAB.id, expectedFacilityId: null, matches: false },
+    })]));
+
+  it('refuses an observation dated before the asset was registered', () =>
+    given(REGISTRY, ...inTransit).when(attest(0)).thenThrows(OccurredBeforeLatestChange, { notBefore: day(1) }));
+
+  it('refuses a change of a packed asset dated before its container last moved', () =>
+    given(REGISTRY, dated(day(1), assetIn('at-facility', C1), assetIn('at-facility', B, 'board'), packing(B, [C1])),
+      dated(day(4), assetHistory(B, shipped(B, FAB, DATACENTER))))
+      .when(command('TransferOwnership', { assetId: C1, toOwnerId: DC_OPERATOR.id }, MAKER, when(3)))
+      .thenThrows(OccurredBeforeLatestChange, { assetId: B, notBefore: day(4) }));
+
+  it('refuses to move a container dated before a change of something inside it', () =>
+    given(REGISTRY, dated(day(1), assetIn('at-facility', C1), assetIn('at-facility', B, 'board'), assetIn('at-facility', S, 'server'),
+      packing(S, [B])), dated(day(5), packing(B, [C1])))
+      .when(command('ShipAsset', { assetId: S, toFacilityId: DATACENTER.id, carrierId: CARRIER.id }, MAKER, when(4)))
+      .thenThrows(OccurredBeforeLatestChange, { notBefore: day(5) }));
+
+  it('refuses to pack into a container dated before the containers around it last changed', () =>
+    given(REGISTRY, dated(day(1), assetIn('at-facility', C1), assetIn('at-facility', B, 'board'), assetIn('at-facility', S, 'server'),
+      packing(S, [B])), dated(day(5), assetHistory(S, unpacked(S, []))))
+      .when(command('PackAssets', { parentId: B, childIds: [C1] }, MAKER, when(4)))
+      .thenThrows(OccurredBeforeLatestChange, { assetId: S, notBefore: day(5) }));
+
+  it('refuses a change that would write to an asset dated before its latest change', () =>
+    given(REGISTRY, dated(day(1), assetIn('at-facility', B, 'board')), dated(day(6), assetIn('at-facility', C1)))
+      .when(command('PackAssets', { parentId: B, childIds: [C1] }, MAKER, when(4)))
+      .thenThrows(OccurredBeforeLatestChange, { assetId: C1, notBefore: day(6) }));
+
+  it('checks nothing against a history recorded without business times', () =>
+    given(REGISTRY, assetIn('in-transit', C1)).when(receive(2)).then([on(C1, received(C1, DATACENTER))]));
 });
 
 describe('ManufactureAsset', () => {
@@ -339,10 +398,37 @@ describe('ReceiveAsset', () => {
 
 describe('HoldAtCustoms', () => {
   const hold = (assetId: string, by = CUSTOMS) => command('HoldAtCustoms', { assetId, country: 'US', reason: 'licence check' }, by);
+  const heldBy = (agency: typeof CUSTOMS) =>
+    [on(C1, { type: 'CustomsHeld', data: { assetId: C1, agencyId: agency.id, country: agency.country, reason: 'licence check' } })];
+  /** Amsterdam to Ashburn: leaving NL, entering the US. */
+  const fromAmsterdam = assetHistory(C1, manufactured(C1), shipped(C1, FAB, DATACENTER_NL), received(C1, DATACENTER_NL),
+    shipped(C1, DATACENTER_NL, DATACENTER));
 
-  it.each([CUSTOMS, CUSTOMS_NL])('lets a customs agency ($id) hold an asset in transit', (agency) =>
-    given(REGISTRY, assetIn('in-transit', C1)).when(hold(C1, agency))
-      .then([on(C1, { type: 'CustomsHeld', data: { assetId: C1, agencyId: agency.id, country: 'US', reason: 'licence check' } })]));
+  it('lets the agency of the destination country hold an asset in transit', () =>
+    given(REGISTRY, assetIn('in-transit', C1)).when(hold(C1)).then(heldBy(CUSTOMS)));
+
+  it('lets the agency of the country it leaves hold it', () =>
+    given(REGISTRY, fromAmsterdam)
+      .when(command('HoldAtCustoms', { assetId: C1, reason: 'licence check' }, CUSTOMS_NL)).then(heldBy(CUSTOMS_NL)));
+
+  it('records the agency\'s jurisdiction as the hold\'s country when the command names none', () =>
+    given(REGISTRY, assetIn('in-transit', C1))
+      .when(command('HoldAtCustoms', { assetId: C1, reason: 'licence check' }, CUSTOMS)).then(heldBy(CUSTOMS)));
+
+  it('refuses an agency whose country the shipment neither enters nor leaves', () =>
+    given(REGISTRY, assetIn('in-transit', C1)).when(hold(C1, CUSTOMS_NL)).thenThrows(OutsideJurisdiction, {
+      agencyId: CUSTOMS_NL.id, jurisdiction: 'NL', originCountry: 'TW', destinationCountry: 'US',
+    }));
+
+  it('refuses a domestic shipment: it crosses no border', () =>
+    given(REGISTRY, assetHistory(C1, ...historyIn('at-facility', C1).slice(0, 1), shipped(C1, FAB, DATACENTER), received(C1, DATACENTER),
+      shipped(C1, DATACENTER, WAREHOUSE)))
+      .when(hold(C1)).thenThrows(OutsideJurisdiction, { jurisdiction: 'US', originCountry: 'US', destinationCountry: 'US' }));
+
+  it('refuses a country other than the agency\'s jurisdiction', () =>
+    given(REGISTRY, fromAmsterdam)
+      .when(command('HoldAtCustoms', { assetId: C1, country: 'US', reason: 'licence check' }, CUSTOMS_NL))
+      .thenThrows(InvalidReference, { field: 'country', value: 'US' }));
 
   it.each([
     { case: 'an unknown asset', history: [], cmd: hold(NO_ASSET), error: AssetNotFound },

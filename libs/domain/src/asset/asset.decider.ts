@@ -10,13 +10,14 @@ import { isContainerKind } from './asset-kind';
 import type * as C from './asset.commands';
 import {
   AlreadyPacked, AssetAlreadyExists, AssetIsPacked, AssetNotFound, ContainerNotEmpty, CustomsHoldActive,
-  FacilityMismatch, InvalidTransition, NestingTooDeep, NotAContainer, NotHeldByCustoms, NotPackedIn, PackingCycle,
-  UnknownAcceleratorModel,
+  FacilityMismatch, InvalidTransition, NestingTooDeep, NotAContainer, NotHeldByCustoms, NotPackedIn,
+  OccurredBeforeLatestChange, OutsideJurisdiction, PackingCycle, UnknownAcceleratorModel,
 } from './asset.errors';
 import type { AssetEvent, OwnershipTransferred } from './asset.events';
+import { isObservation } from './asset.events';
 import type { AssetScope } from './asset.scope';
 import { MAX_NESTING, outermost } from './asset.scope';
-import type { Asset } from './asset.state';
+import type { Asset, AssetState } from './asset.state';
 
 /** Reported business time may be late, never ahead of the ledger clock by more than this skew. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -196,8 +197,18 @@ const holdAtCustoms = ({ data, metadata: { actor } }: C.HoldAtCustoms, scope: As
   requireUnpacked(asset, 'hold');
   requireStatus(asset, 'HoldAtCustoms', 'in-transit');
   if (asset.customsHold) throw new CustomsHoldActive(asset.assetId, asset.customsHold.agencyId);
+  const jurisdiction = party(scope, actor.partyId, 'agencyId').country;
+  const shipment = asset.shipment;
+  const crosses = shipment !== null && shipment.crossBorder &&
+    (shipment.originCountry === jurisdiction || shipment.destinationCountry === jurisdiction);
+  if (!crosses) {
+    throw new OutsideJurisdiction(actor.partyId, jurisdiction, asset.assetId, shipment?.originCountry ?? null, shipment?.destinationCountry ?? null);
+  }
+  if (data.country !== undefined && data.country !== jurisdiction) {
+    throw new InvalidReference('country', data.country, `a hold is in the agency's jurisdiction, ${jurisdiction}`);
+  }
   return [on(asset.assetId, {
-    type: 'CustomsHeld', data: { assetId: asset.assetId, agencyId: actor.partyId, country: data.country, reason: data.reason },
+    type: 'CustomsHeld', data: { assetId: asset.assetId, agencyId: actor.partyId, country: jurisdiction, reason: data.reason },
   })];
 };
 
@@ -330,13 +341,38 @@ const attestLocation = ({ data, metadata: { actor } }: C.AttestLocation, scope: 
 };
 
 /**
- * Every custody rule lives here. Pure: the scope carries every state consulted, the metadata carries time and actor.
- * Returns events per stream, container first; an empty decision means the command had already taken effect.
+ * Business time runs forward for every asset. A change of an asset may not be dated before its latest change, and
+ * the moves of the containers it is in are its changes too: so nothing a command changes (the streams it writes, the
+ * containers around its target, the contents its target carries along) may have changed later in business time.
+ * An observation only may be dated before later changes (not before the asset was registered). Folding an asset's
+ * changes in log order is then folding them in business-time order, and a late observation never rewrites the past.
  */
-export const decideAsset = (command: C.AssetCommand, scope: AssetScope): Decision => {
-  const { occurredAt, now } = command.metadata;
-  if (Number.isNaN(Date.parse(occurredAt))) throw new InvalidReference('occurredAt', occurredAt, 'not a date');
-  if (Date.parse(occurredAt) - Date.parse(now) > MAX_CLOCK_SKEW_MS) throw new OccurredInFuture(occurredAt, now);
+const requireBusinessTimeOrder = (command: C.AssetCommand, scope: AssetScope, decision: Decision): void => {
+  const written = decision.filter((s) => s.events.length);
+  if (!written.length) return;
+  const occurredAt = new Date(Date.parse(command.metadata.occurredAt)).toISOString();
+  const notBefore = (asset: Asset, limit: string | null): void => {
+    if (limit !== null && occurredAt < limit) throw new OccurredBeforeLatestChange(asset.assetId, occurredAt, limit);
+  };
+  const byStream = new Map<string, Asset>();
+  const know = (state: AssetState | undefined): void => {
+    if (state?.exists) byStream.set(assetStream(state.assetId), state);
+  };
+  know(scope.asset);
+  scope.ancestors.forEach(know);
+  scope.assets.forEach(know);
+  const observationsOnly = written.every((s) => s.events.every((event) => isObservation(event.type)));
+  for (const { streamName } of written) {
+    const asset = byStream.get(streamName);
+    if (asset) notBefore(asset, observationsOnly ? asset.registeredAt : asset.changedAt);
+  }
+  if (observationsOnly) return;
+  for (const container of scope.ancestors) notBefore(container, container.changedAt);
+  // Loaded when the command moves them (MOVES_CONTENTS) or sells them along.
+  if (scope.asset.exists) for (const item of contentsOf(scope.asset, scope)) notBefore(item, item.changedAt);
+};
+
+const decideFor = (command: C.AssetCommand, scope: AssetScope): Decision => {
   switch (command.type) {
     case 'ManufactureAsset': return manufacture(command, scope);
     case 'PackAssets': return pack(command, scope);
@@ -354,4 +390,17 @@ export const decideAsset = (command: C.AssetCommand, scope: AssetScope): Decisio
     case 'DestroyAsset': return destroy(command, scope);
     case 'AttestLocation': return attestLocation(command, scope);
   }
+};
+
+/**
+ * Every custody rule lives here. Pure: the scope carries every state consulted, the metadata carries time and actor.
+ * Returns events per stream, container first; an empty decision means the command had already taken effect.
+ */
+export const decideAsset = (command: C.AssetCommand, scope: AssetScope): Decision => {
+  const { occurredAt, now } = command.metadata;
+  if (Number.isNaN(Date.parse(occurredAt))) throw new InvalidReference('occurredAt', occurredAt, 'not a date');
+  if (Date.parse(occurredAt) - Date.parse(now) > MAX_CLOCK_SKEW_MS) throw new OccurredInFuture(occurredAt, now);
+  const decision = decideFor(command, scope);
+  requireBusinessTimeOrder(command, scope, decision);
+  return decision;
 };

@@ -105,3 +105,32 @@ export class UnknownAcceleratorModel extends CustodyError {
     super(`Chip model ${model} is not in the accelerator catalogue`, { model });
   }
 }
+
+/**
+ * A change dated before the latest change of an asset it affects (its own, or one of the contents it moves): recorded,
+ * it would make history say the asset was somewhere before it got there. An observation may be dated before later
+ * changes, but not before the asset was registered. `notBefore` is that latest business time.
+ */
+export class OccurredBeforeLatestChange extends CustodyError {
+  readonly code = 'occurred-before-latest-change';
+  constructor(readonly assetId: string, readonly occurredAt: string, readonly notBefore: string) {
+    super(`occurredAt ${occurredAt} precedes ${notBefore}, the business time of the latest change of asset ${assetId}`, {
+      assetId, occurredAt, notBefore,
+    });
+  }
+}
+
+/** A customs agency acts only on shipments entering or leaving its own country (its party country). */
+export class OutsideJurisdiction extends CustodyError {
+  readonly code = 'outside-jurisdiction';
+  constructor(
+    readonly agencyId: string, readonly jurisdiction: string, readonly assetId: string,
+    readonly originCountry: string | null, readonly destinationCountry: string | null,
+  ) {
+    super(
+      `Customs agency ${agencyId} (${jurisdiction}) may not act on asset ${assetId}: its shipment ` +
+        `${originCountry ?? '?'} -> ${destinationCountry ?? '?'} neither enters nor leaves ${jurisdiction}`,
+      { agencyId, jurisdiction, assetId, originCountry, destinationCountry },
+    );
+  }
+}

@@ -56,3 +56,21 @@ export const ASSET_EVENT_TYPES: readonly AssetEvent['type'][] = [
   'AssetInstalled', 'AssetUninstalled', 'AssetReportedMissing', 'AssetRecovered',
   'AssetDecommissioned', 'AssetDestroyed', 'LocationAttested',
 ];
+
+/**
+ * What an event does to its asset in business time. A `change` alters its state (where it is, who holds or owns it,
+ * what it is in or holds, its status, a customs hold): changes of an asset, and the moves of any container it is in,
+ * are recorded in business-time order, so folding them in log order and in business-time order agree. An
+ * `observation` alters nothing but flags (a location attestation): it may be reported late and is placed at its
+ * business time, before changes recorded earlier.
+ */
+export const ASSET_EVENT_EFFECTS = {
+  AssetManufactured: 'change', AssetsPacked: 'change', AssetsUnpacked: 'change', AssetPackedInto: 'change',
+  AssetUnpackedFrom: 'change', AssetShipped: 'change', AssetReceived: 'change', CustomsHeld: 'change',
+  CustomsCleared: 'change', OwnershipTransferred: 'change', AssetInstalled: 'change', AssetUninstalled: 'change',
+  AssetReportedMissing: 'change', AssetRecovered: 'change', AssetDecommissioned: 'change', AssetDestroyed: 'change',
+  LocationAttested: 'observation',
+} as const satisfies Record<AssetEvent['type'], 'change' | 'observation'>;
+
+export const isObservation = (type: string): boolean =>
+  (ASSET_EVENT_EFFECTS as Readonly<Record<string, string>>)[type] === 'observation';

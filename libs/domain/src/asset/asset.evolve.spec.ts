@@ -1,5 +1,5 @@
 import type { AssetEvent } from './asset.events';
-import { evolveAsset } from './asset.evolve';
+import { evolveAsset, evolveAssetAt } from './asset.evolve';
 import type { AssetState } from './asset.state';
 import { initialAssetState } from './asset.state';
 import {
@@ -21,7 +21,7 @@ describe('evolveAsset', () => {
     expect(fold(manufactured(C))).toEqual({
       exists: true, assetId: C, kind: 'chip', model: H100, serialNumber: null, manufacturerId: MAKER.id, status: 'at-facility',
       ownerId: MAKER.id, custodianId: MAKER.id, facilityId: FAB.id, parentId: null, childIds: [],
-      shipment: null, customsHold: null, installation: null, flags: [],
+      shipment: null, customsHold: null, installation: null, flags: [], registeredAt: null, changedAt: null,
     }));
 
   it('ignores events on a stream that was never manufactured', () =>
@@ -94,5 +94,29 @@ describe('evolveAsset', () => {
     expect(evolveAsset(made, attested(FAB.id, FAB.id))).toBe(made);
     const seen = [attested(DATACENTER.id, FAB.id), attested(DATACENTER_NL.id, FAB.id)].reduce(evolveAsset, made);
     expect(seen).toMatchObject({ facilityId: FAB.id, flags: ['location-mismatch'] });
+  });
+});
+
+describe('evolveAssetAt', () => {
+  const foldAt = (...timed: [AssetEvent, string][]): AssetState =>
+    timed.reduce((state, [event, occurredAt]) => evolveAssetAt(state, event, occurredAt), initialAssetState());
+
+  it('keeps the business times of the registration and of the latest change, in canonical form', () =>
+    expect(foldAt([manufactured(C), '2025-01-01T10:00:00+02:00'], [shipped(C, FAB, DATACENTER), '2025-01-02T00:00:00Z']))
+      .toMatchObject({ registeredAt: '2025-01-01T08:00:00.000Z', changedAt: '2025-01-02T00:00:00.000Z' }));
+
+  it('leaves the latest change where it was for an observation, late or not', () =>
+    expect(foldAt([manufactured(C), '2025-01-01T00:00:00Z'], [shipped(C, FAB, DATACENTER), '2025-01-03T00:00:00Z'],
+      [attested(DATACENTER.id, null), '2025-01-04T00:00:00Z'], [attested(FAB.id, null), '2025-01-02T00:00:00Z']))
+      .toMatchObject({ registeredAt: '2025-01-01T00:00:00.000Z', changedAt: '2025-01-03T00:00:00.000Z' }));
+
+  it('keeps the greatest change time when an older history holds changes out of order', () =>
+    expect(foldAt([manufactured(C), '2025-01-05T00:00:00Z'], [shipped(C, FAB, DATACENTER), '2025-01-03T00:00:00Z']))
+      .toMatchObject({ changedAt: '2025-01-05T00:00:00.000Z' }));
+
+  it('agrees with evolveAsset on everything else', () => {
+    const events = [manufactured(C), shipped(C, FAB, DATACENTER), received(C, DATACENTER), installed(C)];
+    const timed = foldAt(...events.map((e, i): [AssetEvent, string] => [e, `2025-01-0${i + 1}T00:00:00Z`]));
+    expect({ ...timed, registeredAt: null, changedAt: null }).toEqual(fold(...events));
   });
 });

@@ -1,4 +1,5 @@
 import type { AssetEvent } from './asset.events';
+import { isObservation } from './asset.events';
 import type { Asset, AssetFlag, AssetState } from './asset.state';
 
 const flagged = (asset: Asset, flag: AssetFlag): readonly AssetFlag[] =>
@@ -10,7 +11,7 @@ export const evolveAsset = (state: AssetState, event: AssetEvent): AssetState =>
     return {
       exists: true, assetId, kind, model, serialNumber, manufacturerId, status: 'at-facility',
       ownerId: manufacturerId, custodianId: manufacturerId, facilityId, parentId: null, childIds: [],
-      shipment: null, customsHold: null, installation: null, flags: [],
+      shipment: null, customsHold: null, installation: null, flags: [], registeredAt: null, changedAt: null,
     };
   }
   if (!state.exists) return state;
@@ -27,10 +28,10 @@ export const evolveAsset = (state: AssetState, event: AssetEvent): AssetState =>
     case 'AssetUnpackedFrom':
       return { ...asset, parentId: null, facilityId: event.data.facilityId, custodianId: event.data.custodianId };
     case 'AssetShipped': {
-      const { fromFacilityId, toFacilityId, carrierId, crossBorder } = event.data;
+      const { fromFacilityId, toFacilityId, carrierId, originCountry, destinationCountry, crossBorder } = event.data;
       return {
         ...asset, status: 'in-transit', facilityId: null, custodianId: carrierId,
-        shipment: { fromFacilityId, toFacilityId, carrierId, crossBorder },
+        shipment: { fromFacilityId, toFacilityId, carrierId, originCountry, destinationCountry, crossBorder },
       };
     }
     case 'AssetReceived': {
@@ -72,4 +73,20 @@ export const evolveAsset = (state: AssetState, event: AssetEvent): AssetState =>
       return unknown;
     }
   }
+};
+
+/**
+ * `evolveAsset`, also keeping the business times the decider orders changes by (`registeredAt`, `changedAt`).
+ * `occurredAt` is the event's business time as recorded in its envelope. The latest is the greatest: histories
+ * recorded before the ordering rule may hold changes out of order.
+ */
+export const evolveAssetAt = (state: AssetState, event: AssetEvent, occurredAt: string): AssetState => {
+  const next = evolveAsset(state, event);
+  const ms = Date.parse(occurredAt);
+  if (!next.exists || Number.isNaN(ms)) return next;
+  const at = new Date(ms).toISOString();
+  const registeredAt = next.registeredAt ?? at;
+  if (isObservation(event.type)) return registeredAt === next.registeredAt ? next : { ...next, registeredAt };
+  const changedAt = next.changedAt !== null && next.changedAt > at ? next.changedAt : at;
+  return { ...next, registeredAt, changedAt };
 };

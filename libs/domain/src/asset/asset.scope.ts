@@ -1,7 +1,7 @@
 import type { FacilityState } from '../facility/facility';
 import type { PartyState } from '../party/party';
 import type { AssetCommand } from './asset.commands';
-import { targetAssetId } from './asset.commands';
+import { MOVES_CONTENTS, targetAssetId } from './asset.commands';
 import type { Asset, AssetState } from './asset.state';
 
 /**
@@ -27,7 +27,17 @@ export type ScopeRequest = {
 /** Where an asset really is: a packed asset is wherever its outermost container is, held by whoever holds that. */
 export const outermost = (asset: Asset, ancestors: readonly Asset[]): Asset => ancestors.at(-1) ?? asset;
 
+/**
+ * A command that moves a container's contents also needs them (at any depth): it must not be dated before their
+ * latest change (the decider's business-time rule). Only containers with contents pay for it.
+ */
 export const scopeRequest = (command: AssetCommand, asset: AssetState, ancestors: readonly Asset[]): ScopeRequest => {
+  const request = ownScopeRequest(command, asset, ancestors);
+  const movesContents = MOVES_CONTENTS[command.type] && asset.exists && asset.childIds.length > 0;
+  return movesContents && !request.descendants ? { ...request, descendants: true } : request;
+};
+
+const ownScopeRequest = (command: AssetCommand, asset: AssetState, ancestors: readonly Asset[]): ScopeRequest => {
   const here = asset.exists ? outermost(asset, ancestors).facilityId : null;
   const ownFacility = here ? [here] : [];
   const none: ScopeRequest = { assetIds: [], descendants: false, facilityIds: [], partyIds: [] };
@@ -49,6 +59,8 @@ export const scopeRequest = (command: AssetCommand, asset: AssetState, ancestors
     case 'AttestLocation':
       return { ...none, facilityIds: [command.data.observedFacilityId] };
     case 'HoldAtCustoms':
+      // The agency's jurisdiction is its party country.
+      return { ...none, partyIds: [command.metadata.actor.partyId] };
     case 'ClearCustoms':
     case 'UninstallAsset':
     case 'ReportAssetMissing':

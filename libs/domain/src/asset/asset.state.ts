@@ -4,6 +4,8 @@ export type Shipment = {
   readonly fromFacilityId: string;
   readonly toFacilityId: string;
   readonly carrierId: string;
+  readonly originCountry: string;
+  readonly destinationCountry: string;
   readonly crossBorder: boolean;
 };
 export type CustomsHold = { readonly agencyId: string; readonly country: string; readonly reason: string };
@@ -29,6 +31,12 @@ export type Asset = {
   readonly installation: Installation | null;
   /** Set when it arrived somewhere other than declared or was attested somewhere unexpected; cleared by nothing. */
   readonly flags: readonly AssetFlag[];
+  /**
+   * Business time (canonical ISO) of its registration and of its latest state-changing event; null when folded
+   * without business times (`evolveAsset` rather than `evolveAssetAt`). See `ASSET_EVENT_EFFECTS`.
+   */
+  readonly registeredAt: string | null;
+  readonly changedAt: string | null;
 };
 
 export type AssetFlag = 'diverted' | 'location-mismatch' | 'was-missing';

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { ACCELERATOR_MODELS } from '../catalogue/accelerator-models';
 import { OccurredInFuture } from '../core/common.errors';
+import { OccurredBeforeLatestChange } from './asset.errors';
+import { isObservation } from './asset.events';
 import { CustodyError } from '../core/custody-error';
 import { assetStream } from '../core/stream-names';
-import type { PartyFixture, World } from '../testing';
+import type { Decision, PartyFixture, World } from '../testing';
 import {
   ASSEMBLY, CARRIER, CUSTOMS, CUSTOMS_NL, DISTRIBUTOR, FAB, FACILITIES, INVESTIGATOR, NOW, PARTIES, REGISTRY, WAREHOUSE,
   at, command, createWorld, replay,
@@ -42,6 +44,8 @@ type Intent = {
   /** Pick a fitting asset and the party the rules name, rather than anyone. */
   readonly plausible: boolean;
   readonly future: boolean;
+  /** Dated before the run's clock: late reports, and changes dated before the latest change of what they touch. */
+  readonly backdated: boolean;
   /** Write only some streams of a multi-stream decision first, as an interrupted EventStoreDB write would, then retry. */
   readonly interrupted: boolean;
 };
@@ -55,6 +59,7 @@ const intentArb: fc.Arbitrary<Intent> = fc.record({
   items: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
   plausible: weighted(7, 1),
   future: weighted(1, 30),
+  backdated: weighted(1, 6),
   interrupted: weighted(1, 2),
 });
 /** Per pool item: not made yet (0), made at the fab (1, 2) or at the assembly plant (3). */
@@ -87,8 +92,19 @@ const effective = (world: World, asset: Asset): Effective => {
   return { facilityId, status, custodianId };
 };
 
+/**
+ * Business time of a run: a clock that moves forward a little with every command, and what the test itself saw last
+ * change each asset in business time (its own changes, and its containers' moves while it was inside them).
+ */
+type Timeline = { clock: number; readonly lastChange: Map<string, string> };
+/** Container events that change the state of everything inside (where it is, who holds it, its customs status). */
+const MOVES_CONTENTS: ReadonlySet<string> = new Set([
+  'AssetShipped', 'AssetReceived', 'CustomsHeld', 'CustomsCleared', 'AssetInstalled', 'AssetUninstalled',
+  'AssetReportedMissing', 'AssetRecovered', 'AssetDecommissioned', 'AssetDestroyed',
+]);
+
 /** Resolves an intent against the current world: a fitting asset and the party the rule names, when plausible. */
-const resolve = (world: World, intent: Intent): AssetCommand => {
+const resolve = (world: World, intent: Intent, timeline: Timeline): AssetCommand => {
   const { a, b, c, items, plausible } = intent;
   const existing = assets(world);
   const choose = (fits: (asset: Asset) => boolean): string => prefer(plausible, existing.filter(fits).map((s) => s.assetId), IDS, a);
@@ -100,7 +116,9 @@ const resolve = (world: World, intent: Intent): AssetCommand => {
     const s = state(id);
     return s.exists ? outermost(s, ancestorsIn(world, s)) : undefined;
   };
-  const meta = { occurredAt: intent.future ? at(NOW, 6 * 60_000) : at(NOW, -(a % 1000) * 60_000) };
+  timeline.clock += ((a % 90) + 1) * 60_000;
+  const occurredMs = intent.future ? Date.parse(NOW) + 6 * 60_000 : intent.backdated ? timeline.clock - (b % 3000) * 60_000 : timeline.clock;
+  const meta = { occurredAt: new Date(occurredMs).toISOString() };
   const unpackedWith = (...statuses: Asset['status'][]) => (s: Asset) => s.parentId === null && statuses.includes(s.status);
 
   switch (intent.type) {
@@ -189,8 +207,13 @@ const resolve = (world: World, intent: Intent): AssetCommand => {
   }
 };
 
-type Stats = { steps: number; accepted: number; interrupted: number; byType: Map<string, number>; destroyed: number; packedProbes: number };
-const stats: Stats = { steps: 0, accepted: 0, interrupted: 0, byType: new Map(), destroyed: 0, packedProbes: 0 };
+type Stats = {
+  steps: number; accepted: number; interrupted: number; byType: Map<string, number>; destroyed: number; packedProbes: number;
+  backdatedAccepted: number; backdatedRefused: number;
+};
+const stats: Stats = {
+  steps: 0, accepted: 0, interrupted: 0, byType: new Map(), destroyed: 0, packedProbes: 0, backdatedAccepted: 0, backdatedRefused: 0,
+};
 
 /** Plain checks in the hot loops: jest's matchers cost more than the domain under test. */
 const ensure = (condition: boolean, message: () => string): void => {
@@ -222,12 +245,37 @@ const checkContainment = (world: World): void => {
 /** (d) Every touched stream, replayed from stored (serialised) events, gives exactly the state the world holds. */
 const checkReplay = (world: World, streamNames: Iterable<string>): void => {
   for (const name of streamNames) {
-    expect(replay(name, JSON.parse(JSON.stringify(world.events(name))))).toStrictEqual(world.state(name));
+    expect(replay(name, JSON.parse(JSON.stringify(world.events(name))), world.times(name))).toStrictEqual(world.state(name));
   }
 };
 
-const step = async (world: World, intent: Intent): Promise<void> => {
-  const cmd = resolve(world, intent);
+/** Everything inside `asset`, at any depth, as the world has it. */
+const contentsIn = (world: World, asset: Asset): Asset[] => asset.childIds.flatMap((id) => {
+  const child = world.asset(id);
+  return child.exists ? [child, ...contentsIn(world, child)] : [];
+});
+
+/**
+ * (f) Business time of changes is monotonic per asset: an accepted change is not dated before the latest change the
+ * test saw for anything it changes, counting a container's moves as changes of its contents. Observations are free.
+ */
+const checkBusinessTime = (world: World, decision: Decision, occurredAt: string, timeline: Timeline): void => {
+  const touched = new Set<string>();
+  for (const { streamName, events } of decision) {
+    const assetId = streamName.slice('asset-'.length);
+    if (events.some((event) => !isObservation(event.type))) touched.add(assetId);
+    const asset = world.asset(assetId);
+    if (asset.exists && events.some((event) => MOVES_CONTENTS.has(event.type))) for (const item of contentsIn(world, asset)) touched.add(item.assetId);
+  }
+  for (const assetId of touched) {
+    const last = timeline.lastChange.get(assetId);
+    ensure(last === undefined || last <= occurredAt, () => `a change of ${assetId} dated ${occurredAt} was accepted after one dated ${last}`);
+    timeline.lastChange.set(assetId, occurredAt);
+  }
+};
+
+const step = async (world: World, intent: Intent, timeline: Timeline): Promise<void> => {
+  const cmd = resolve(world, intent, timeline);
   const before = lengths(world);
   const statesBefore = new Map(world.streamNames().map((name) => [name, world.state(name)]));
   const where = new Map(assets(world).map((s) => [s.assetId, { own: s, effective: effective(world, s), packed: s.parentId !== null }]));
@@ -238,6 +286,10 @@ const step = async (world: World, intent: Intent): Promise<void> => {
     // (e) a refusal is a domain error and writes nothing
     expect(decision).toBeInstanceOf(CustodyError);
     if (intent.future) expect(decision).toBeInstanceOf(OccurredInFuture);
+    if (decision instanceof OccurredBeforeLatestChange) {
+      expect(intent.backdated).toBe(true);
+      stats.backdatedRefused++;
+    }
     const after = lengths(world);
     ensure(after.size === before.size, () => `a refused ${cmd.type} created a stream`);
     for (const [name, length] of before) ensure(after.get(name) === length, () => `a refused ${cmd.type} wrote to ${name}`);
@@ -254,16 +306,19 @@ const step = async (world: World, intent: Intent): Promise<void> => {
 
   const target = assetStream(targetAssetId(cmd));
   const others = decision.filter((s) => s.streamName !== target);
+  const { occurredAt } = cmd.metadata;
+  checkBusinessTime(world, decision, new Date(Date.parse(occurredAt)).toISOString(), timeline);
+  if (intent.backdated) stats.backdatedAccepted++;
   if (intent.interrupted && others.length) {
     // The store writes the other streams first and the target last: stop part-way, then retry the same command.
     const written = others.slice(0, 1 + (intent.b % others.length));
-    world.append(written);
+    world.append(written, occurredAt);
     const retry = await world.decide(cmd);
     expect(retry).toEqual(decision.filter((s) => !written.includes(s)));
-    world.append(retry);
+    world.append(retry, occurredAt);
     stats.interrupted++;
   } else {
-    world.append(decision);
+    world.append(decision, occurredAt);
   }
 
   // (a) a destroyed asset's stream never grows
@@ -315,15 +370,19 @@ describe('custody invariants over random command sequences', () => {
     await fc.assert(
       fc.asyncProperty(startArb, fc.array(intentArb, { minLength: 30, maxLength: 40, size: 'max' }), async (start, intents) => {
         const world = createWorld(REGISTRY);
+        const timeline: Timeline = { clock: Date.parse(NOW) - 10 * 24 * 3600_000, lastChange: new Map() };
+        const occurredAt = new Date(timeline.clock).toISOString();
         for (const [index, where] of start.entries()) {
           if (where === 0) continue;
           const { id, kind } = POOL[index];
           const site = where === 3 ? ASSEMBLY : FAB;
-          const made = await world.execute(command('ManufactureAsset', { assetId: id, kind, model: kind === 'chip' ? 'nvidia-h100-sxm' : 'unit-v1', facilityId: site.id }, site.operator));
+          const data = { assetId: id, kind, model: kind === 'chip' ? 'nvidia-h100-sxm' : 'unit-v1', facilityId: site.id };
+          const made = await world.execute(command('ManufactureAsset', data, site.operator, { occurredAt }));
           expect(made.accepted).toBe(true);
+          timeline.lastChange.set(id, occurredAt);
         }
         for (const intent of intents) {
-          await step(world, intent);
+          await step(world, intent, timeline);
           await probePacked(world);
         }
         checkReplay(world, world.streamNames());
@@ -337,5 +396,7 @@ describe('custody invariants over random command sequences', () => {
     expect(stats.interrupted).toBeGreaterThan(50);
     expect(stats.destroyed).toBeGreaterThan(10);
     expect(stats.packedProbes).toBeGreaterThan(500);
+    expect(stats.backdatedAccepted).toBeGreaterThan(50);
+    expect(stats.backdatedRefused).toBeGreaterThan(50);
   });
 });

@@ -15,8 +15,21 @@ import type { PartyCommand, PartyEvent } from '../party/party';
 
 export type LedgerEvent = AssetEvent | PartyEvent | FacilityEvent;
 export type LedgerCommand = AssetCommand | PartyCommand | FacilityCommand;
+/** An event of a history with the business time it was recorded with (see `dated`). */
+export type DatedEvent = { readonly event: LedgerEvent; readonly occurredAt: string };
 /** Events per stream name: a history to start a test from, or what a decision writes. */
-export type Streams = Readonly<Record<string, readonly LedgerEvent[]>>;
+export type Streams = Readonly<Record<string, readonly (LedgerEvent | DatedEvent)[]>>;
+
+/** The history's events, recorded as having occurred at `occurredAt` (undated events carry no business time). */
+export const dated = (occurredAt: string, ...histories: Streams[]): Streams => {
+  const result: Record<string, (LedgerEvent | DatedEvent)[]> = {};
+  for (const history of histories) {
+    for (const [name, events] of Object.entries(history)) {
+      result[name] = [...(result[name] ?? []), ...events.map((e) => ('event' in e && 'occurredAt' in e ? e : { event: e, occurredAt }))];
+    }
+  }
+  return result;
+};
 
 export type PartyFixture = {
   readonly id: string; readonly name: string; readonly roles: readonly Role[]; readonly country: string; readonly actor: Actor;

@@ -2,7 +2,7 @@ import type {
   Actor, AssetCommand, AssetEvent, FacilityCommand, FacilityEvent, PartyCommand, PartyEvent, Role, StreamEvents,
 } from '@chip-ledger/domain';
 import {
-  assetStream, decideAsset, decideFacility, decideParty, evolveAsset, evolveFacility, evolveParty, facilityStream,
+  assetStream, decideAsset, decideFacility, decideParty, evolveAssetAt, evolveFacility, evolveParty, facilityStream,
   initialAssetState, initialFacilityState, initialPartyState, loadAssetScope, partyStream, targetAssetId,
 } from '@chip-ledger/domain';
 import type { EventMetadata, EventStore, GlobalPosition, StreamWrite } from '@chip-ledger/event-store';
@@ -64,10 +64,10 @@ export class LedgerScript {
     const commandId = `cmd-${String(++this.commands).padStart(6, '0')}`;
     const command = { type, data, metadata: { now, occurredAt, commandId, actor } } as unknown as AnyCommand;
     const revisions = new Map<string, bigint | null>();
-    const fold = async <S, E>(stream: string, evolve: (state: S, event: E) => S, initial: S): Promise<S> => {
+    const fold = async <S, E>(stream: string, evolve: (state: S, event: E, occurredAt: string) => S, initial: S): Promise<S> => {
       const events = await this.store.readStream(stream);
       revisions.set(stream, events.at(-1)?.revision ?? null);
-      return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E), initial);
+      return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E, String(event.metadata.occurredAt)), initial);
     };
     const party = (id: string) => fold(partyStream(id), evolveParty, initialPartyState());
     let target: string;
@@ -82,7 +82,7 @@ export class LedgerScript {
     } else {
       target = assetStream(targetAssetId(command));
       const scope = await loadAssetScope(command, {
-        asset: (id) => fold(assetStream(id), evolveAsset, initialAssetState()),
+        asset: (id) => fold(assetStream(id), evolveAssetAt, initialAssetState()),
         facility: (id) => fold(facilityStream(id), evolveFacility, initialFacilityState()),
         party,
       });
