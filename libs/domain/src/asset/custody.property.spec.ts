@@ -8,7 +8,7 @@ import { assetStream } from '../core/stream-names';
 import type { Decision, PartyFixture, World } from '../testing';
 import {
   ASSEMBLY, CARRIER, CUSTOMS, CUSTOMS_NL, DISTRIBUTOR, FAB, FACILITIES, INVESTIGATOR, NOW, PARTIES, REGISTRY, WAREHOUSE,
-  at, command, createWorld, replay,
+  command, createWorld, replay,
 } from '../testing';
 import type { AssetKind } from './asset-kind';
 import type { AssetCommand } from './asset.commands';
