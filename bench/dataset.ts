@@ -197,7 +197,7 @@ export function* datasetCommands(plan: DatasetPlan): Generator<LedgerCommand> {
       assetId: rack, toFacilityId: destination, carrierId: 'skyfreight', exportLicence: `BIS-L-${pad(r, 6)}`, shipmentRef: `AWB-${pad(r, 8)}`,
     }, MAKER, at(96));
     if (!toUs) {
-      yield command('HoldAtCustoms', { assetId: rack, country: 'DE', reason: 'Dual-use export documents check' }, DE_CUSTOMS, at(144));
+      yield command('HoldAtCustoms', { assetId: rack, reason: 'Dual-use export documents check' }, DE_CUSTOMS, at(144));
       yield command('ClearCustoms', { assetId: rack, releaseRef: `ATLAS-${pad(r, 8)}` }, DE_CUSTOMS, at(168));
     }
     yield command('ReceiveAsset', { assetId: rack, facilityId: destination }, buyer, at(192));

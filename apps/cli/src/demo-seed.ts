@@ -91,7 +91,7 @@ export const seedDemo = async (
     const buyer = toUs ? as('atlas-compute', ['operator']) : as('nimbus-cloud', ['operator']);
     await run('ShipAsset', { assetId: rackId, toFacilityId: destination, carrierId: 'skyfreight', exportLicence: `BIS-L-2026-${pad(r)}`, shipmentRef: `AWB-${pad(r, 8)}` }, maker, day + 96);
     if (!toUs) {
-      await run('HoldAtCustoms', { assetId: rackId, country: 'DE', reason: 'Dual-use export documents check' }, customs, day + 144);
+      await run('HoldAtCustoms', { assetId: rackId, reason: 'Dual-use export documents check' }, customs, day + 144);
       await run('ClearCustoms', { assetId: rackId, releaseRef: `ATLAS-${pad(r, 6)}` }, customs, day + 168);
     }
     await run('ReceiveAsset', { assetId: rackId, facilityId: destination }, buyer, day + 192);
