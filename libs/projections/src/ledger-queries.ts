@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import type {
   AssetFlag, AssetKind, AssetStatus, CustomsHold, FacilityKind, Installation, Role, Shipment,
 } from '@chip-ledger/domain';
-import { findAcceleratorModel } from '@chip-ledger/domain';
+import { findAcceleratorModel, isObservation } from '@chip-ledger/domain';
 import type { ReadModelDb } from './read-model-db';
+import { readerKeys } from './read-visibility';
 import type {
   ActiveApiKey, AssetDetail, AssetFilter, AssetHistory, AssetSnapshot, AssetView, FacilityInventory, FacilityView,
   HistoryOptions, InventoryLine, Page, PageRequest, PartyView, TimelineEntry,
@@ -51,6 +52,7 @@ const ASSET_COLUMNS = `a.asset_id, a.kind, a.model, a.serial_number, a.manufactu
 const FILTER_COLUMNS = [
   ['ownerId', 'owner_id'], ['custodianId', 'custodian_id'], ['facilityId', 'facility_id'], ['country', 'country'],
   ['status', 'status'], ['model', 'model'], ['kind', 'kind'], ['containerId', 'parent_id'],
+  ['serialNumber', 'serial_number'], ['manufacturerId', 'manufacturer_id'],
 ] as const satisfies readonly (readonly [keyof AssetFilter, string])[];
 
 const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
@@ -90,7 +92,7 @@ const toSnapshot = (row: TimelineRow): AssetSnapshot => ({
   rootId: row.s_root_id,
 });
 
-const toEntry = (row: TimelineRow): TimelineEntry => ({
+const toEntry = (row: TimelineRow, snapshot: AssetSnapshot): TimelineEntry => ({
   position: row.position,
   eventId: row.event_id,
   eventType: row.event_type,
@@ -99,7 +101,7 @@ const toEntry = (row: TimelineRow): TimelineEntry => ({
   recordedAt: row.recorded_at,
   actor: row.actor,
   data: JSON.parse(row.data) as Record<string, unknown>,
-  snapshot: toSnapshot(row),
+  snapshot,
 });
 
 const CURSOR_PREFIX = 'a1:';
@@ -141,7 +143,7 @@ export class LedgerQueries {
           t.s_status, t.s_facility_id, t.s_country, t.s_owner_id, t.s_custodian_id, t.s_parent_id, t.s_root_id
         FROM timeline t JOIN asset_events e ON e.pos_commit = t.pos_commit AND e.pos_prepare = t.pos_prepare
         WHERE t.asset_id = @assetId AND (@asOf IS NULL OR e.occurred_at <= @asOf) AND (@knownAt IS NULL OR e.recorded_at <= @knownAt)
-        ORDER BY t.pos_commit, t.pos_prepare`),
+        ORDER BY e.occurred_at, t.pos_commit, t.pos_prepare`),
       inventory: db.prepare<[string], { kind: AssetKind; model: string; status: AssetStatus; count: number }>(
         'SELECT kind, model, status, count FROM facility_inventory WHERE facility_id = ? AND count > 0 ORDER BY kind, model, status'),
       facility: db.prepare<[string], { facility_id: string; name: string; kind: FacilityKind; country: string; operator_id: string }>(
@@ -153,8 +155,8 @@ export class LedgerQueries {
       apiKey: db.prepare<[string], { key_id: string; party_id: string; roles: string }>(`
         SELECT k.key_id, k.party_id, p.roles FROM api_keys k JOIN parties p ON p.party_id = k.party_id
         WHERE k.secret_hash = ? AND k.revoked_at IS NULL`),
-      canSee: db.prepare<[string, string], number>(
-        'SELECT 1 FROM asset_parties WHERE party_id = ? AND asset_id = ? LIMIT 1').pluck(),
+      canSee: db.prepare<[string, string], number>(`SELECT 1 FROM asset_parties
+        WHERE party_id IN (SELECT value FROM json_each(?)) AND asset_id = ? LIMIT 1`).pluck(),
       adminExists: db.prepare<[], number>(`
         SELECT 1 FROM parties p WHERE EXISTS (SELECT 1 FROM json_each(p.roles) r WHERE r.value = 'admin')
           AND EXISTS (SELECT 1 FROM api_keys k WHERE k.party_id = p.party_id AND k.revoked_at IS NULL) LIMIT 1`).pluck(),
@@ -199,35 +201,43 @@ export class LedgerQueries {
       // Visibility drives the scan from the party's links (few, in asset order) rather than probing every asset.
       const sql = visibleTo !== null
         ? `SELECT ${ASSET_COLUMNS} FROM assets a
-           WHERE a.asset_id IN (SELECT p.asset_id FROM asset_parties p WHERE p.party_id = ?)
+           WHERE a.asset_id IN (SELECT p.asset_id FROM asset_parties p WHERE p.party_id IN (SELECT value FROM json_each(?)))
            ${where.length ? `AND ${where.join(' AND ')}` : ''} ORDER BY a.asset_id LIMIT ?`
         : `SELECT ${ASSET_COLUMNS} FROM assets a ${conditions} ORDER BY a.asset_id LIMIT ?`;
       statement = this.db.prepare<unknown[], AssetRow>(sql);
       this.listStatements.set(`${key}|${visibleTo !== null}`, statement);
     }
-    const rows = visibleTo !== null ? statement.all(visibleTo, ...params, limit + 1) : statement.all(...params, limit + 1);
+    const rows = visibleTo !== null
+      ? statement.all(JSON.stringify(this.readerKeysOf(visibleTo)), ...params, limit + 1)
+      : statement.all(...params, limit + 1);
     const items = rows.slice(0, limit).map(toAssetView);
     return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].assetId) : null };
   }
 
   /**
-   * The asset's timeline (own events, and its containers' events while it was inside them) in log order, limited to
-   * entries that occurred by `asOf` (business time) and/or were recorded by `knownAt` (ledger time).
+   * The asset's timeline (own events, and its containers' events while it was inside them) in business-time order
+   * (ties: log order), limited to entries that occurred by `asOf` (business time) and/or were recorded by `knownAt`
+   * (ledger time). `state` is the state after the last entry: the answer folds what the ledger knew at `knownAt`
+   * in business-time order.
    *
-   * `state` is the snapshot of the last qualifying entry: with `asOf`, last in (occurredAt, position) order, so a
-   * late report of something that occurred earlier does not count as the latest; with only `knownAt` (or neither),
-   * last in position order, which is exactly what the ledger showed then. A snapshot is the state the ledger
-   * computed when it recorded that entry: an entry reported late carries the state as of its recording.
-   * null when no entry qualifies (the asset did not exist yet, or was not known yet).
+   * Each entry's snapshot is the state the projection computed when it recorded the entry. For a change that is
+   * exactly the business-time fold up to it: the domain refuses a change dated before the latest change of anything
+   * it affects (containers' moves included), so changes are recorded in business-time order. An observation (a
+   * location attestation) changes nothing and may be recorded late, after later changes: its recorded snapshot is the
+   * state at its recording, so here it carries the state of the change before it in business time instead. A late
+   * observation therefore neither rewinds nor advances the answer for any time. null when no entry qualifies (the
+   * asset did not exist yet, or was not known yet).
    */
   history(assetId: string, options: HistoryOptions = {}): AssetHistory {
     const asOf = isoBound('asOf', options.asOf);
     const knownAt = isoBound('knownAt', options.knownAt);
     const rows = this.statements.timeline.all({ assetId, asOf, knownAt });
-    let last: TimelineRow | null = null;
-    // Rows are in position order. With asOf the latest occurredAt wins, ties going to the later position.
-    for (const row of rows) if (asOf === null || last === null || row.occurred_at >= last.occurred_at) last = row;
-    return { assetId, entries: rows.map(toEntry), state: last ? toSnapshot(last) : null };
+    let state: AssetSnapshot | null = null;
+    const entries = rows.map((row) => {
+      if (state === null || !isObservation(row.event_type)) state = toSnapshot(row);
+      return toEntry(row, state);
+    });
+    return { assetId, entries, state };
   }
 
   /** Assets effectively at the facility (contents of containers there included), counted by kind, model and status. */
@@ -281,9 +291,18 @@ export class LedgerQueries {
     return row ? { keyId: row.key_id, partyId: row.party_id, roles: JSON.parse(row.roles) as Role[] } : null;
   }
 
-  /** Whether the party owns or holds the asset, or once did (directly or through a container). */
+  /**
+   * Whether the party may read the asset: it owns or holds it or once did (directly or through a container); as a
+   * customs agency, it held or cleared it, or it was shipped into or out of the agency's country; as an operator, it
+   * was shipped to one of its facilities. Contents of a container get what the container gets.
+   */
   canSee(partyId: string, assetId: string): boolean {
-    return this.statements.canSee.get(partyId, assetId) !== undefined;
+    return this.statements.canSee.get(JSON.stringify(this.readerKeysOf(partyId)), assetId) !== undefined;
+  }
+
+  private readerKeysOf(partyId: string): string[] {
+    const party = this.statements.party.get(partyId);
+    return party ? readerKeys({ partyId, roles: JSON.parse(party.roles) as Role[], country: party.country }) : [partyId];
   }
 
   /** Whether some party with the admin role has an unrevoked key. */

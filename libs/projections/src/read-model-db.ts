@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
  * at another version has its read models dropped and recreated, its checkpoint with them, and the runner replays the
  * log from the start. Version 0 is a new file.
  */
-export const READ_MODEL_SCHEMA_VERSION = 1;
+export const READ_MODEL_SCHEMA_VERSION = 2;
 
 /** Tables the projection owns, in a stable order (rebuild truncates these; tests dump them). */
 export const READ_MODEL_TABLES = [
@@ -81,11 +81,14 @@ const SCHEMA = `
     s_root_id TEXT NOT NULL
   );
 
-  -- Every party that ever owned or (effectively, through containers too) held an asset: read visibility.
+  -- Read visibility, never withdrawn: every party that ever owned or (effectively, through containers too) held an
+  -- asset, the customs agencies that held or cleared it, the operators of the facilities it was shipped to. party_id
+  -- may also be an audience key that stands for whoever plays the part when asked: '@customs:<country>' for the
+  -- customs agencies of a country a shipment entered or left (the '@' is not allowed in party ids).
   CREATE TABLE asset_parties (
     party_id TEXT NOT NULL,
     asset_id TEXT NOT NULL,
-    relation TEXT NOT NULL CHECK (relation IN ('owner', 'custodian')),
+    relation TEXT NOT NULL CHECK (relation IN ('owner', 'custodian', 'customs', 'inbound', 'border')),
     PRIMARY KEY (party_id, asset_id, relation)
   ) WITHOUT ROWID;
 
@@ -146,6 +149,7 @@ const SECONDARY_INDEXES: readonly { readonly name: string; readonly on: string; 
   { name: 'assets_by_status', on: 'assets (status, asset_id)' },
   { name: 'assets_by_model', on: 'assets (model, asset_id)' },
   { name: 'assets_by_parent', on: 'assets (parent_id, asset_id)' },
+  { name: 'assets_by_serial_number', on: 'assets (serial_number, asset_id)' },
   { name: 'timeline_by_asset', on: 'timeline (asset_id, pos_commit, pos_prepare)', unique: true },
 ];
 

@@ -6,6 +6,8 @@ import { comparePositions, encodePosition } from '@chip-ledger/event-store';
 import { BulkInsert } from './bulk-insert';
 import type { ReadModelDb } from './read-model-db';
 import { READ_MODEL_TABLES } from './read-model-db';
+import type { ReadRelation } from './read-visibility';
+import { readLinksOf } from './read-visibility';
 
 const ASSET_STREAM_PREFIX = 'asset-';
 const CHECKPOINT_NAME = 'ledger';
@@ -102,6 +104,7 @@ export class ReadModelProjector {
   private readonly nodes = new Map<string, AssetNode>();
   private readonly dirty: AssetNode[] = [];
   private readonly countries = new Map<string, string>();
+  private readonly operators = new Map<string, string>();
   private readonly inventoryDeltas = new Map<string, number>();
   /** Rows written at the end of the batch, sorted by key: B-tree inserts in key order are much cheaper than random ones. */
   private readonly timeline = new Map<string, unknown[][]>();
@@ -150,7 +153,8 @@ export class ReadModelProjector {
         'UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND party_id = ? AND revoked_at IS NULL'),
       upsertFacility: db.prepare(
         'INSERT OR REPLACE INTO facilities (facility_id, name, kind, country, operator_id) VALUES (?, ?, ?, ?, ?)'),
-      selectCountries: db.prepare<[], { facility_id: string; country: string }>('SELECT facility_id, country FROM facilities'),
+      selectFacilities: db.prepare<[], { facility_id: string; country: string; operator_id: string }>(
+        'SELECT facility_id, country, operator_id FROM facilities'),
       selectCheckpoint: db.prepare<[string], CheckpointRow>(
         'SELECT commit_position, prepare_position FROM projection_checkpoint WHERE name = ?'),
       writeCheckpoint: db.prepare(`INSERT INTO projection_checkpoint (name, commit_position, prepare_position, updated_at)
@@ -225,7 +229,11 @@ export class ReadModelProjector {
 
   private loadCountries(): void {
     this.countries.clear();
-    for (const { facility_id, country } of this.statements.selectCountries.all()) this.countries.set(facility_id, country);
+    this.operators.clear();
+    for (const { facility_id, country, operator_id } of this.statements.selectFacilities.all()) {
+      this.countries.set(facility_id, country);
+      this.operators.set(facility_id, operator_id);
+    }
   }
 
   private applyAll(events: readonly RecordedEvent[]): BatchResult {
@@ -264,6 +272,7 @@ export class ReadModelProjector {
       case 'FacilityRegistered':
         this.statements.upsertFacility.run(data.facilityId, data.name, data.kind, data.country, data.operatorId);
         this.countries.set(data.facilityId as string, data.country as string);
+        this.operators.set(data.facilityId as string, data.operatorId as string);
         return;
       default:
         if (event.streamName.startsWith(ASSET_STREAM_PREFIX)) this.applyAssetEvent(event);
@@ -324,6 +333,8 @@ export class ReadModelProjector {
     const root = this.rootOf(node);
     const country = this.countryOf(root.own.facilityId);
     this.record(node, root, country, ctx, null);
+    const readers = readLinksOf(type, event.data, (facilityId) => this.operators.get(facilityId));
+    for (const [partyId, relation] of readers) this.link(assetId, partyId, relation);
 
     if (type === 'AssetsPacked' || type === 'AssetsUnpacked') {
       // The contents of each child moved with it: they see the container's packing on their timelines.
@@ -350,6 +361,7 @@ export class ReadModelProjector {
         if (newFlags) this.addFlags(item, newFlags);
         if (moves || newFlags) this.markDirty(item);
         this.record(item, root, country, ctx, assetId);
+        for (const [partyId, relation] of readers) this.link(item.id, partyId, relation);
       });
     }
   }
@@ -377,7 +389,7 @@ export class ReadModelProjector {
     this.link(node.id, custodianId, 'custodian');
   }
 
-  private link(assetId: string, partyId: string, relation: 'owner' | 'custodian'): void {
+  private link(assetId: string, partyId: string, relation: ReadRelation): void {
     const links = this.partyLinks.get(partyId);
     const link = `${assetId}\u0000${relation}`;
     if (links) links.add(link);
@@ -463,7 +475,7 @@ export class ReadModelProjector {
       revision: row.revision, lastEventType: row.last_event_type, lastOccurredAt: row.last_occurred_at,
       lastRecordedAt: row.last_recorded_at, lastPosition: row.last_position,
       persisted: true, dirty: false, custodianSeen: row.custodian_id,
-      countedFacility: row.facility_id, countedStatus: row.status,
+      countedFacility: row.status === 'destroyed' ? null : row.facility_id, countedStatus: row.status,
     };
     this.nodes.set(assetId, node);
     return node;
@@ -515,10 +527,12 @@ export class ReadModelProjector {
         );
         node.persisted = true;
       }
-      if (node.countedFacility !== eff.facilityId || node.countedStatus !== eff.status) {
+      // A destroyed asset keeps its last facility, but is no longer on site.
+      const onSite = eff.status === 'destroyed' ? null : eff.facilityId;
+      if (node.countedFacility !== onSite || node.countedStatus !== eff.status) {
         if (node.countedFacility !== null) this.count(node.countedFacility, own, node.countedStatus, -1);
-        if (eff.facilityId !== null) this.count(eff.facilityId, own, eff.status, 1);
-        node.countedFacility = eff.facilityId;
+        if (onSite !== null) this.count(onSite, own, eff.status, 1);
+        node.countedFacility = onSite;
         node.countedStatus = eff.status;
       }
     }

@@ -42,7 +42,7 @@ export type AssetView = {
 /** `getAsset` adds the direct contents. */
 export type AssetDetail = AssetView & { readonly childIds: readonly string[] };
 
-/** The asset's effective state just after a timeline entry. */
+/** The asset's effective state just after a timeline entry (an observation's: the state it observed, at its business time). */
 export type AssetSnapshot = Pick<AssetView, 'status' | 'facilityId' | 'country' | 'ownerId' | 'custodianId' | 'parentId' | 'rootId'>;
 
 export type TimelineEntry = {
@@ -67,7 +67,7 @@ export type HistoryOptions = {
 
 export type AssetHistory = {
   readonly assetId: string;
-  /** Qualifying entries in log (position) order. */
+  /** Qualifying entries in business-time order (ties: log order). */
   readonly entries: readonly TimelineEntry[];
   /** The asset's state at the time asked about; null if it did not exist (or was not known) yet. */
   readonly state: AssetSnapshot | null;
@@ -83,7 +83,10 @@ export type AssetFilter = {
   readonly kind?: string;
   /** Direct container. */
   readonly containerId?: string;
-  /** Only assets this party owns, holds, or once owned or held (directly or through a container). */
+  /** Several assets may share one (a fact to record and flag, not to refuse). */
+  readonly serialNumber?: string;
+  readonly manufacturerId?: string;
+  /** Only assets this party may read (`LedgerQueries.canSee`). */
   readonly visibleTo?: string;
 };
 

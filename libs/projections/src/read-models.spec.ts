@@ -15,6 +15,9 @@ describe('read models over a custody history', () => {
   let scenario: ScenarioResult;
   /** gpu-1-1 (in board-1, in server-1, in rack-1) as the read model showed it after each step. */
   const seen = new Map<ScenarioStep, ReturnType<LedgerQueries['getAsset']>>();
+  /** Who could read gpu-1-1 after each step, among the parties below. */
+  const readers = new Map<ScenarioStep, string[]>();
+  const PARTIES = ['formosa', 'skyfreight', 'de-customs', 'fr-customs', 'nimbus', 'shadow', 'stranger'];
 
   const caughtUp = async (position: GlobalPosition | null) => {
     if (position) expect(await runner.waitForPosition(position, 5000)).toBe(true);
@@ -26,6 +29,7 @@ describe('read models over a custody history', () => {
     scenario = await runCustodyScenario(new LedgerScript(ledger.store), async (step, written) => {
       await caughtUp(written.position);
       seen.set(step, queries.getAsset('gpu-1-1'));
+      readers.set(step, PARTIES.filter((party) => queries.canSee(party, 'gpu-1-1')));
     });
     await caughtUp(scenario.last.position);
   });
@@ -204,15 +208,17 @@ describe('read models over a custody history', () => {
       const inventory = queries.facilityInventory('dc-fra');
       expect(inventory).toMatchObject({
         facilityId: 'dc-fra',
-        // rack-1, server-1, board-1, 4 chips (installed); server-2, board-2, 3 chips (at-facility); gpu-2-1 (destroyed)
-        total: 13,
-        byStatus: { installed: 7, 'at-facility': 5, destroyed: 1 },
-        byKind: { rack: 1, server: 2, board: 2, chip: 8 },
+        // rack-1, server-1, board-1, 4 chips (installed); server-2, board-2, 3 chips (at-facility); gpu-2-1, destroyed
+        // there, is not on site any more
+        total: 12,
+        byStatus: { installed: 7, 'at-facility': 5 },
+        byKind: { rack: 1, server: 2, board: 2, chip: 7 },
         compute: { chips: 7, tpp: 4 * 15832 + 3 * 20919 },
       });
+      expect(inventory.byStatus.destroyed).toBeUndefined();
       expect(inventory.byModel).toEqual([
-        { kind: 'chip', model: 'amd-mi300x', count: 4 },
         { kind: 'chip', model: 'nvidia-h100-sxm', count: 4 },
+        { kind: 'chip', model: 'amd-mi300x', count: 3 },
         { kind: 'board', model: 'HGX baseboard', count: 2 },
         { kind: 'server', model: 'HGX server', count: 2 },
         { kind: 'rack', model: 'NVL rack', count: 1 },
@@ -221,9 +227,10 @@ describe('read models over a custody history', () => {
       expect(queries.facilityInventory('pl-depot')).toMatchObject({ total: 1, byModel: [{ model: 'nvidia-h20', count: 1 }] });
     });
 
-    it('agrees with the asset rows', () => {
+    it('agrees with the asset rows of what is not destroyed', () => {
       const all = queries.listAssets({ facilityId: 'dc-fra' }, { limit: 1000 }).items;
-      expect(all).toHaveLength(queries.facilityInventory('dc-fra').total);
+      expect(all.filter((asset) => asset.status !== 'destroyed')).toHaveLength(queries.facilityInventory('dc-fra').total);
+      expect(all.filter((asset) => asset.status === 'destroyed').map((asset) => asset.assetId)).toEqual(['gpu-2-1']);
       const installed = queries.listAssets({ facilityId: 'dc-fra', status: 'installed' }, { limit: 1000 }).items.map((a) => a.assetId);
       expect(installed.sort()).toEqual(['board-1', 'rack-1', 'server-1', ...CHIPS_ON_BOARD_1].sort());
     });
@@ -235,10 +242,24 @@ describe('read models over a custody history', () => {
       expect(queries.canSee('nimbus', 'gpu-1-1')).toBe(true); // owner and custodian
       expect(queries.canSee('skyfreight', 'gpu-1-1')).toBe(true); // carried the rack it was in
       expect(queries.canSee('skyfreight', 'server-2')).toBe(true);
-      expect(queries.canSee('de-customs', 'gpu-1-1')).toBe(false); // held at customs, never in its custody
       expect(queries.canSee('stranger', 'gpu-1-1')).toBe(false);
       expect(queries.canSee('shadow', 'gpu-x')).toBe(true);
       expect(queries.canSee('shadow', 'gpu-1-1')).toBe(false);
+    });
+
+    it('lets a customs agency see what crossed its border, and an operator what was shipped to its facilities', () => {
+      expect(readers.get('packed')).toEqual(['formosa']);
+      // In transit from TW into DE, to a Frankfurt facility: the carrier, German customs and the operator there see it
+      // (the chip too: it travels in the rack); French customs do not.
+      expect(readers.get('shipped')).toEqual(['formosa', 'skyfreight', 'de-customs', 'nimbus']);
+      expect(readers.get('done')).toEqual(['formosa', 'skyfreight', 'de-customs', 'nimbus']);
+      // gpu-x was shipped into DE too, and held by no one: German customs and nimbus see it, and the diverting depot.
+      for (const party of ['de-customs', 'nimbus', 'shadow']) expect([party, queries.canSee(party, 'gpu-x')]).toEqual([party, true]);
+      expect(queries.canSee('fr-customs', 'gpu-x')).toBe(false);
+    });
+
+    it('lets the agency that held an asset see it wherever it goes, contents included', () => {
+      for (const id of ['rack-1', 'server-2', 'board-2', 'gpu-2-1']) expect([id, queries.canSee('de-customs', id)]).toEqual([id, true]);
     });
 
     it('restricts lists to what the party can see', () => {
@@ -247,7 +268,9 @@ describe('read models over a custody history', () => {
       expect(ids('stranger')).toEqual([]);
       expect(ids('shadow')).toEqual(['gpu-x']);
       expect(ids('skyfreight')).toHaveLength(14); // the rack and everything in it, and gpu-x
-      expect(ids('nimbus', { kind: 'chip' })).toEqual([...CHIPS_ON_BOARD_1, ...CHIPS_ON_BOARD_2].sort());
+      expect(ids('de-customs')).toEqual(ids('skyfreight')); // all of it crossed into DE
+      expect(ids('fr-customs')).toEqual([]);
+      expect(ids('nimbus', { kind: 'chip' })).toEqual([...CHIPS_ON_BOARD_1, ...CHIPS_ON_BOARD_2, 'gpu-x'].sort());
       expect(ids('formosa', { ownerId: 'formosa' })).toEqual(['gpu-x']);
     });
   });
@@ -267,6 +290,15 @@ describe('read models over a custody history', () => {
       expect(queries.listAssets({ custodianId: 'nimbus', containerId: 'board-1' }, { limit: 10 }).items.map((a) => a.assetId)).toEqual(CHIPS_ON_BOARD_1);
       expect(queries.listAssets({ model: 'HGX server', status: 'installed' }, { limit: 10 }).items.map((a) => a.assetId)).toEqual(['server-1']);
       expect(queries.listAssets({ ownerId: 'nobody' }, { limit: 10 })).toEqual({ items: [], nextCursor: null });
+    });
+
+    it('find assets by serial number, with manufacturer and model', () => {
+      const ids = (filter: object) => queries.listAssets(filter, { limit: 10 }).items.map((a) => a.assetId);
+      expect(ids({ serialNumber: 'SN-gpu-1-2' })).toEqual(['gpu-1-2']);
+      expect(ids({ serialNumber: 'SN-gpu-1-2', manufacturerId: 'formosa', model: 'nvidia-h100-sxm' })).toEqual(['gpu-1-2']);
+      expect(ids({ serialNumber: 'SN-gpu-1-2', manufacturerId: 'nimbus' })).toEqual([]);
+      expect(ids({ serialNumber: 'SN-gpu-1-2', model: 'amd-mi300x' })).toEqual([]);
+      expect(ids({ serialNumber: 'SN-gpu-1-2', visibleTo: 'shadow' })).toEqual([]);
     });
 
     it('refuses a cursor it did not hand out', () => {

@@ -36,6 +36,7 @@ export const runCustodyScenario = async (
   await script.party('formosa', ['manufacturer'], 'TW');
   await script.party('skyfreight', ['carrier'], 'NL');
   await script.party('de-customs', ['customs'], 'DE');
+  await script.party('fr-customs', ['customs'], 'FR');
   await script.party('nimbus', ['operator'], 'DE');
   await script.party('shadow', ['operator'], 'PL');
   await script.party('registry', ['investigator'], 'CH');
