@@ -17,6 +17,13 @@ export class ListAssetsQuery extends PositionQuery {
   @OptionalId('Who holds it (for packed assets, whoever holds the outermost container)') custodianId?: string;
   @OptionalId('Facility where it is') facilityId?: string;
   @OptionalId('Direct container') containerId?: string;
+  @OptionalId('Manufacturer (party id)') manufacturerId?: string;
+
+  @ApiPropertyOptional({ description: 'Serial number as registered; several assets may share one', example: 'SN00000042' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  serialNumber?: string;
 
   @ApiPropertyOptional({ description: 'Country where it is (ISO 3166-1 alpha-2)' })
   @IsOptional()
