@@ -114,3 +114,106 @@ describeOnEachStore('authorization matrix: each role against each command', (on)
     );
   });
 });
+
+/**
+ * Who may read what. Each scenario brings fresh assets to a state by the rightful parties; each party then reads the
+ * asset, its history and the list filtered to it (by its unique serial number): all three answer, or none does (404,
+ * and absent from the list). A container's contents are read where the container is.
+ */
+type ReadScenario = {
+  readonly name: string;
+  /** Brings `id` (a server holding `${id}-chip`) to the state read; returns the last write's position. */
+  readonly setup: (ledger: TestLedger, keys: Record<string, string>, id: string) => Promise<string>;
+  readonly readers: readonly string[];
+};
+
+const READERS = ['maker', 'carrier', 'other-carrier', 'dc-op', 'other-op', 'customs', 'fr-customs', 'investigator', 'admin'];
+
+const must = async (call: Promise<{ status: number; body: { position?: string } }>): Promise<string> => {
+  const response = await call;
+  if (response.status !== 201) throw new Error(`setup failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body.position as string;
+};
+const packedServer = async (l: TestLedger, k: Record<string, string>, id: string) => {
+  await must(l.post('/assets', k.maker, { assetId: id, kind: 'server', model: 'srv', serialNumber: id, facilityId: 'fab' }));
+  await must(l.post('/assets', k.maker, { assetId: `${id}-chip`, kind: 'chip', model: 'nvidia-b200', serialNumber: `${id}-chip`, facilityId: 'fab' }));
+  return must(l.post(`/assets/${id}/packing`, k.maker, { childIds: [`${id}-chip`] }));
+};
+const shippedToDc = async (l: TestLedger, k: Record<string, string>, id: string) => {
+  await packedServer(l, k, id);
+  return must(l.post(`/assets/${id}/shipments`, k.maker, { toFacilityId: 'dc', carrierId: 'carrier' }));
+};
+
+const READ_SCENARIOS: readonly ReadScenario[] = [
+  { name: 'at the fab', setup: packedServer, readers: ['maker', 'investigator', 'admin'] },
+  {
+    name: 'in transit from TW to a DE facility', setup: shippedToDc,
+    readers: ['maker', 'carrier', 'dc-op', 'customs', 'investigator', 'admin'],
+  },
+  {
+    name: 'held and cleared by DE customs, then received',
+    setup: async (l, k, id) => {
+      await shippedToDc(l, k, id);
+      await must(l.post(`/assets/${id}/customs-holds`, k.customs, { reason: 'check' }));
+      await must(l.post(`/assets/${id}/customs-clearances`, k.customs, {}));
+      return must(l.post(`/assets/${id}/receipts`, k['dc-op'], { facilityId: 'dc' }));
+    },
+    readers: ['maker', 'carrier', 'dc-op', 'customs', 'investigator', 'admin'],
+  },
+  {
+    name: 'moved within DE by another carrier, to another operator',
+    setup: async (l, k, id) => {
+      await packedServer(l, k, id);
+      await must(l.post(`/assets/${id}/shipments`, k.maker, { toFacilityId: 'dc-2', carrierId: 'other-carrier' }));
+      await must(l.post(`/assets/${id}/receipts`, k['other-op'], { facilityId: 'dc-2' }));
+      return must(l.post(`/assets/${id}/shipments`, k['other-op'], { toFacilityId: 'dc-3', carrierId: 'other-carrier' }));
+    },
+    // From TW into DE (German customs), then within DE to dc-3 (dc-op's): no French link anywhere.
+    readers: ['maker', 'other-carrier', 'other-op', 'dc-op', 'customs', 'investigator', 'admin'],
+  },
+];
+
+describeOnEachStore('authorization matrix: who may read what', (on) => {
+  let ledger: TestLedger;
+  const keys: Record<string, string> = {};
+  let n = 0;
+
+  beforeAll(async () => {
+    ledger = await on.start();
+    keys.admin = ledger.adminKey;
+    keys.maker = await ledger.registerParty('maker', ['manufacturer'], 'TW');
+    keys.carrier = await ledger.registerParty('carrier', ['carrier'], 'NL');
+    keys['other-carrier'] = await ledger.registerParty('other-carrier', ['carrier'], 'DE');
+    keys['dc-op'] = await ledger.registerParty('dc-op', ['operator'], 'DE');
+    keys['other-op'] = await ledger.registerParty('other-op', ['operator'], 'DE');
+    keys.customs = await ledger.registerParty('customs', ['customs'], 'DE');
+    keys['fr-customs'] = await ledger.registerParty('fr-customs', ['customs'], 'FR');
+    keys.investigator = await ledger.registerParty('investigator', ['investigator'], 'CH');
+    await ledger.registerFacility('fab', 'maker', 'TW', 'assembly');
+    await ledger.registerFacility('dc', 'dc-op', 'DE', 'datacenter');
+    await ledger.registerFacility('dc-2', 'other-op', 'DE', 'datacenter');
+    await ledger.registerFacility('dc-3', 'dc-op', 'DE', 'datacenter');
+  });
+
+  afterAll(() => ledger.close());
+
+  it.each(READ_SCENARIOS.map((s) => [s.name, s] as const))('an asset %s', async (_name, scenario) => {
+    const id = `r${++n}`;
+    const position = await scenario.setup(ledger, keys, id);
+    const seen: Record<string, string> = {};
+    for (const party of READERS) {
+      for (const assetId of [id, `${id}-chip`]) {
+        const asset = await ledger.get(`/assets/${assetId}?position=${position}`, keys[party]);
+        const history = await ledger.get(`/assets/${assetId}/history?position=${position}`, keys[party]);
+        const list = await ledger.get(`/assets?serialNumber=${assetId}&position=${position}`, keys[party]).expect(200);
+        const listed = (list.body.items as { assetId: string }[]).map((a) => a.assetId);
+        seen[`${party} ${assetId === id ? 'server' : 'chip'}`] = `${asset.status} ${history.status} ${listed.join(',') || 'unlisted'}`;
+      }
+    }
+    const expected = Object.fromEntries(READERS.flatMap((party) => [
+      [`${party} server`, scenario.readers.includes(party) ? `200 200 ${id}` : '404 404 unlisted'],
+      [`${party} chip`, scenario.readers.includes(party) ? `200 200 ${id}-chip` : '404 404 unlisted'],
+    ]));
+    expect(seen).toEqual(expected);
+  });
+});
