@@ -26,7 +26,7 @@ export class AssetQueriesController {
   ) {}
 
   @Get()
-  @ApiRead({ summary: 'Assets, filtered, in pages (parties see what they own, hold, or once did)', response: AssetPageDto })
+  @ApiRead({ summary: 'Assets, filtered, in pages (parties see only what they may read: see GET /assets/{assetId})', response: AssetPageDto })
   async list(@Query() query: ListAssetsQuery, @CurrentActor() actor: Actor): Promise<AssetPageDto> {
     await this.readSide.catchUp(query.position);
     const { limit = 100, cursor, position: _, ...filter } = query;
