@@ -16,6 +16,8 @@ export class ShipmentDto implements Shipment {
   @ApiProperty() fromFacilityId!: string;
   @ApiProperty() toFacilityId!: string;
   @ApiProperty() carrierId!: string;
+  @ApiProperty({ example: 'TW', description: 'Country it leaves (ISO 3166-1 alpha-2)' }) originCountry!: string;
+  @ApiProperty({ example: 'DE', description: 'Country it is bound for (ISO 3166-1 alpha-2)' }) destinationCountry!: string;
   @ApiProperty({ description: 'Whether it leaves the country it starts in' }) crossBorder!: boolean;
 }
 
