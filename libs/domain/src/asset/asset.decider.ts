@@ -8,6 +8,7 @@ import type { Facility } from '../facility/facility';
 import type { Party } from '../party/party';
 import { isContainerKind } from './asset-kind';
 import type * as C from './asset.commands';
+import { MOVES_CONTENTS } from './asset.commands';
 import {
   AlreadyPacked, AssetAlreadyExists, AssetIsPacked, AssetNotFound, ContainerNotEmpty, CustomsHoldActive,
   FacilityMismatch, InvalidTransition, NestingTooDeep, NotAContainer, NotHeldByCustoms, NotPackedIn,
@@ -368,8 +369,10 @@ const requireBusinessTimeOrder = (command: C.AssetCommand, scope: AssetScope, de
   }
   if (observationsOnly) return;
   for (const container of scope.ancestors) notBefore(container, container.changedAt);
-  // Loaded when the command moves them (MOVES_CONTENTS) or sells them along.
-  if (scope.asset.exists) for (const item of contentsOf(scope.asset, scope)) notBefore(item, item.changedAt);
+  // Loaded for such a command (scopeRequest); contents sold along are among the streams written.
+  if (MOVES_CONTENTS[command.type] && scope.asset.exists) {
+    for (const item of contentsOf(scope.asset, scope)) notBefore(item, item.changedAt);
+  }
 };
 
 const decideFor = (command: C.AssetCommand, scope: AssetScope): Decision => {

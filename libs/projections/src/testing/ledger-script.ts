@@ -5,7 +5,7 @@ import {
   assetStream, decideAsset, decideFacility, decideParty, evolveAssetAt, evolveFacility, evolveParty, facilityStream,
   initialAssetState, initialFacilityState, initialPartyState, loadAssetScope, partyStream, targetAssetId,
 } from '@chip-ledger/domain';
-import type { EventMetadata, EventStore, GlobalPosition, StreamWrite } from '@chip-ledger/event-store';
+import type { EventMetadata, EventStore, GlobalPosition, RecordedEvent, StreamWrite } from '@chip-ledger/event-store';
 import { deterministicEventId } from '@chip-ledger/event-store';
 
 type AnyCommand = AssetCommand | PartyCommand | FacilityCommand;
@@ -23,6 +23,8 @@ const ADMIN: Actor = { partyId: 'admin', roles: ['admin'] };
  */
 export class LedgerScript {
   private readonly roles = new Map<string, readonly Role[]>([['admin', ['admin']]]);
+  /** Streams read so far: a stream only grows, so the next read fetches what was appended since (as StreamCache). */
+  private readonly streams = new Map<string, RecordedEvent[]>();
   private clock: number;
   private commands = 0;
 
@@ -50,6 +52,15 @@ export class LedgerScript {
     return this.run({ partyId, roles }, type, data, times);
   }
 
+  private async read(stream: string): Promise<RecordedEvent[]> {
+    const known = this.streams.get(stream) ?? [];
+    const last = known.at(-1);
+    const newer = await this.store.readStream(stream, last ? { fromRevision: last.revision + 1n } : {});
+    const events = newer.length ? [...known, ...newer] : known;
+    if (events.length) this.streams.set(stream, events);
+    return events;
+  }
+
   private tick(occurredAt?: string, recordedAt?: string): string {
     const next = recordedAt ? Date.parse(recordedAt) : Math.max(this.clock + 1000, occurredAt ? Date.parse(occurredAt) : 0);
     this.clock = Math.max(this.clock, next);
@@ -65,7 +76,7 @@ export class LedgerScript {
     const command = { type, data, metadata: { now, occurredAt, commandId, actor } } as unknown as AnyCommand;
     const revisions = new Map<string, bigint | null>();
     const fold = async <S, E>(stream: string, evolve: (state: S, event: E, occurredAt: string) => S, initial: S): Promise<S> => {
-      const events = await this.store.readStream(stream);
+      const events = await this.read(stream);
       revisions.set(stream, events.at(-1)?.revision ?? null);
       return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E, String(event.metadata.occurredAt)), initial);
     };
