@@ -209,10 +209,10 @@ const resolve = (world: World, intent: Intent, timeline: Timeline): AssetCommand
 
 type Stats = {
   steps: number; accepted: number; interrupted: number; byType: Map<string, number>; destroyed: number; packedProbes: number;
-  backdatedAccepted: number; backdatedRefused: number;
+  backdatedSteps: number; backdatedAccepted: number; backdatedRefused: number;
 };
 const stats: Stats = {
-  steps: 0, accepted: 0, interrupted: 0, byType: new Map(), destroyed: 0, packedProbes: 0, backdatedAccepted: 0, backdatedRefused: 0,
+  steps: 0, accepted: 0, interrupted: 0, byType: new Map(), destroyed: 0, packedProbes: 0, backdatedSteps: 0, backdatedAccepted: 0, backdatedRefused: 0,
 };
 
 /** Plain checks in the hot loops: jest's matchers cost more than the domain under test. */
@@ -282,6 +282,7 @@ const step = async (world: World, intent: Intent, timeline: Timeline): Promise<v
 
   const decision = await world.decide(cmd).catch((error: unknown) => error);
   stats.steps++;
+  if (intent.backdated) stats.backdatedSteps++;
   if (!Array.isArray(decision)) {
     // (e) a refusal is a domain error and writes nothing
     expect(decision).toBeInstanceOf(CustodyError);
@@ -391,7 +392,8 @@ describe('custody invariants over random command sequences', () => {
     );
 
     // Not vacuous: a fair share is accepted, every command is accepted at some point, and the hard cases occur.
-    expect(stats.accepted / stats.steps).toBeGreaterThan(0.35);
+    // Back-dated commands are mostly refused on purpose: the share is over the others.
+    expect((stats.accepted - stats.backdatedAccepted) / (stats.steps - stats.backdatedSteps)).toBeGreaterThan(0.35);
     for (const type of COMMAND_TYPES) expect([type, stats.byType.get(type) ?? 0]).not.toEqual([type, 0]);
     expect(stats.interrupted).toBeGreaterThan(50);
     expect(stats.destroyed).toBeGreaterThan(10);
