@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v4 as uuid } from 'uuid';
 import {
-  openSqliteEventStore, StoreUnavailable, WrongExpectedRevision,
+  openSqliteEventStore, SqliteEventStore, StoreUnavailable, WrongExpectedRevision,
   type EventStore, type EventToAppend, type RecordedEvent, type SqliteEventStoreOptions,
 } from '@chip-ledger/event-store';
 
@@ -194,6 +194,13 @@ describe('SqliteEventStore', () => {
     // Revision checks hold across connections.
     await expect(reader.appendToStream(stream, events(1), 99n)).rejects.toBeInstanceOf(WrongExpectedRevision);
     await expect(reader.appendToStream(stream, events(1), 104n)).resolves.toMatchObject({ nextExpectedRevision: 105n });
+  });
+
+  it('syncs every commit (synchronous FULL) unless NORMAL is asked for', async () => {
+    const durable = new SqliteEventStore({ file: newFile() });
+    const fast = new SqliteEventStore({ file: newFile(), synchronous: 'NORMAL' });
+    stores.push(durable, fast);
+    expect([durable.synchronous, fast.synchronous]).toEqual(['FULL', 'NORMAL']);
   });
 
   it('keeps its events and never reuses a position after a reopen', async () => {

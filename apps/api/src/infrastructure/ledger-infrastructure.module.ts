@@ -13,8 +13,10 @@ import { CLOCK, LEDGER_CONFIG } from './tokens';
 export const openEventStore = (config: LedgerConfig): EventStore => {
   if (config.eventStoreConnectionString) return openEsdbEventStore({ connectionString: config.eventStoreConnectionString });
   mkdirSync(config.dataDir, { recursive: true });
-  // Concurrent requests' appends share a transaction (group commit): one commit per turn of the event loop.
-  return openSqliteEventStore({ file: join(config.dataDir, 'events.sqlite'), groupCommit: true });
+  // Concurrent requests' appends share a transaction (group commit): one commit, and one sync, per turn of the event loop.
+  return openSqliteEventStore({
+    file: join(config.dataDir, 'events.sqlite'), groupCommit: true, synchronous: config.eventStoreSynchronous ?? 'FULL',
+  });
 };
 
 /** Read models are local to each API instance: with EventStoreDB, every instance projects the shared log itself. */

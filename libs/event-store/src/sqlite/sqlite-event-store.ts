@@ -7,10 +7,16 @@ import type {
 import { positionOf } from '../position';
 import { prepareSchema } from './sqlite-schema';
 
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
 export type SqliteEventStoreOptions = {
   readonly file: string;
-  /** NORMAL (default) survives a process crash; FULL also survives power loss, at a cost per commit. */
-  readonly synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * FULL (default): an append resolves only once its commit is on disk (the WAL is synced), so an acknowledged write
+   * survives power loss. NORMAL syncs only at checkpoints: an acknowledged write survives a crash of the process but
+   * the last commits may be lost with the power. Group commit pays FULL's sync once per group, not once per append.
+   */
+  readonly synchronous?: SqliteSynchronous;
   /** How often a live subscription looks for events written by another process (default 200 ms). */
   readonly pollIntervalMs?: number;
   /**
@@ -48,6 +54,8 @@ const COLUMNS = 'seq, id, stream, revision, type, data, metadata, created';
 const LOG_COLUMNS = `seq, lower(hex(substr(id, 1, 4)) || '-' || hex(substr(id, 5, 2)) || '-' || hex(substr(id, 7, 2)) || '-' ||
   hex(substr(id, 9, 2)) || '-' || hex(substr(id, 11))) AS id, stream, revision, type, data, metadata, created`;
 const NO_STREAM = -1;
+/** `PRAGMA synchronous` answers with a number. */
+const SYNCHRONOUS_LEVELS: Readonly<Record<number, SqliteSynchronous>> = { 1: 'NORMAL', 2: 'FULL' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -102,6 +110,8 @@ const nextTick = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  */
 export class SqliteEventStore implements EventStore {
   readonly info: StoreInfo;
+  /** The connection's `synchronous`, as SQLite reports it once set. */
+  readonly synchronous: SqliteSynchronous;
   private readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   /** In-process wake-ups for live subscriptions, called after every commit. */
@@ -119,7 +129,8 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.file);
     try {
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      this.db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+      this.synchronous = SYNCHRONOUS_LEVELS[this.db.pragma('synchronous', { simple: true }) as number] ?? 'NORMAL';
       prepareSchema(this.db);
     } catch (error) {
       this.db.close();
