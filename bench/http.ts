@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { LedgerCommand } from '@chip-ledger/application';
 import { LedgerCommandHandler } from '@chip-ledger/application';
-import type { EventStore } from '@chip-ledger/event-store';
+import type { EventStore, SqliteSynchronous } from '@chip-ledger/event-store';
 import { EVENT_STORE } from '@chip-ledger/event-store';
 import { ProjectionRunner } from '@chip-ledger/projections';
 import { AppModule } from '../apps/api/src/app.module';
@@ -58,10 +58,14 @@ export type RunningApi = {
 const WORKER = join(__dirname, 'http-load-worker.js');
 const KEY_HOLDERS = ['formosa-semi', 'nimbus-cloud', 'atlas-compute', 'inspector'];
 
-/** Starts the API on the data directory (an embedded store and read models already there) and issues API keys. */
-export const startApi = async (dataDir: string): Promise<RunningApi> => {
+/**
+ * Starts the API on the data directory (an embedded store and read models already there) and issues API keys.
+ * `synchronous`: the embedded store's setting (default: the server's, FULL).
+ */
+export const startApi = async (dataDir: string, synchronous: SqliteSynchronous = 'FULL'): Promise<RunningApi> => {
   const config: LedgerConfig = {
-    port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '256kb', logLevel: 'info', metricsToken: undefined,
+    port: 0, dataDir, eventStoreConnectionString: undefined, eventStoreSynchronous: synchronous, readWaitMs: 5000, bodyLimit: '256kb',
+    logLevel: 'info', metricsToken: undefined,
   };
   // Logged as in production (an access line per request), into /dev/null rather than over the benchmark's report.
   const app = configureApp(

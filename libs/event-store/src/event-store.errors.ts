@@ -14,12 +14,27 @@ export class WrongExpectedRevision extends Error {
   }
 }
 
-/** The store could not be reached or dropped the call; the outcome of a write in flight is unknown. */
+/**
+ * The store could not be reached, dropped the call, or cannot use its storage (a file gone, read-only, failing I/O).
+ * `nothingWritten`: the store knows the write in flight was not stored (the embedded store rolled it back); false
+ * when its outcome is unknown (a server that stopped answering may have stored it: retry with the same ids).
+ */
 export class StoreUnavailable extends Error {
   readonly code = 'store-unavailable';
-  constructor(message: string, override readonly cause?: unknown) {
+  readonly nothingWritten: boolean;
+  constructor(message: string, override readonly cause?: unknown, options: { readonly nothingWritten?: boolean } = {}) {
     super(message);
     this.name = 'StoreUnavailable';
+    this.nothingWritten = options.nothingWritten ?? false;
+  }
+}
+
+/** The store has no space left for the write (a full disk or quota). Nothing was written; it may succeed once space returns. */
+export class StoreFull extends Error {
+  readonly code = 'storage-full';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreFull';
   }
 }
 

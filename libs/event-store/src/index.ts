@@ -4,3 +4,4 @@ export * from './event-envelope';
 export * from './position';
 export * from './sqlite/sqlite-event-store';
 export * from './esdb/esdb-event-store';
+export * from './sqlite/sqlite-storage-errors';

@@ -2,7 +2,7 @@ import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CustodyError } from '@chip-ledger/domain';
-import { AppendTooLarge, StoreUnavailable, StreamDeleted } from '@chip-ledger/event-store';
+import { AppendTooLarge, StoreFull, StoreUnavailable, StreamDeleted, sqliteStorageFailure } from '@chip-ledger/event-store';
 import { InvalidCursor, InvalidTime } from '@chip-ledger/projections';
 import { Unauthenticated } from '../auth/unauthenticated';
 import { RepeatedErrorLog } from '../observability/repeated-error-log';
@@ -42,7 +42,7 @@ const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   409: 'Conflict', 410: 'Gone', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
   417: 'Expectation Failed', 422: 'Unprocessable Content', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  500: 'Internal Server Error', 503: 'Service Unavailable', 507: 'Insufficient Storage',
 };
 
 export type Problem = {
@@ -118,8 +118,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // Deleted for good (an EventStoreDB tombstone): no retry and no other state will bring it back.
     if (error instanceof StreamDeleted) return make(410, error.code, error.message, { streamName: error.streamName });
     if (error instanceof AppendTooLarge) return make(413, error.code, error.message, { maxAppendSize: error.maxAppendSize });
-    if (error instanceof StoreUnavailable) {
-      return make(503, error.code, 'The event store cannot be reached; the command may be retried with the same Idempotency-Key');
+    // A read model's file failing (no space, I/O) is the same condition as the event store's, seen from a query.
+    const storage = error instanceof StoreFull || error instanceof StoreUnavailable ? error : sqliteStorageFailure(error, 'A read model');
+    if (storage instanceof StoreFull) {
+      return make(507, storage.code, 'The ledger has no storage space left; nothing was written. Retry once space has been freed');
+    }
+    if (storage) {
+      return make(503, storage.code, storage.nothingWritten
+        ? 'The ledger cannot use its storage; nothing was written. Retry later'
+        : 'The event store cannot be reached; the command may be retried with the same Idempotency-Key');
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { StoreUnavailable, WrongExpectedRevision } from '../event-store.errors';
 import type {
   AppendResult, BatchHandler, EventStore, EventToAppend, ExpectedRevision, GlobalPosition, JsonObject, ReadAllOptions,
@@ -6,6 +7,7 @@ import type {
 } from '../event-store.port';
 import { positionOf } from '../position';
 import { prepareSchema } from './sqlite-schema';
+import { sqliteStorageFailure } from './sqlite-storage-errors';
 
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
@@ -122,6 +124,8 @@ export class SqliteEventStore implements EventStore {
   private readonly appendGroup: Database.Transaction<(group: readonly PendingAppend[]) => Outcome[]>;
   private readonly groupCommit: boolean;
   private pending: PendingAppend[] = [];
+  /** The file opened: a write after it was deleted or replaced would land in an unlinked inode and be lost. */
+  private readonly opened: { readonly dev: number; readonly ino: number } | null;
 
   constructor(options: SqliteEventStoreOptions) {
     this.info = { kind: 'sqlite', location: options.file };
@@ -165,6 +169,8 @@ export class SqliteEventStore implements EventStore {
       }
     }));
     this.groupCommit = options.groupCommit ?? false;
+    const stat = statSync(options.file, { throwIfNoEntry: false });
+    this.opened = stat ? { dev: stat.dev, ino: stat.ino } : null;
   }
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -180,6 +186,7 @@ export class SqliteEventStore implements EventStore {
     }
     let results: AppendResult[];
     try {
+      this.ensureInPlace();
       results = this.appendAll.immediate(writes);
     } catch (error) {
       throw this.translate(error);
@@ -196,6 +203,7 @@ export class SqliteEventStore implements EventStore {
       const [only] = group;
       try {
         this.ensureOpen();
+        this.ensureInPlace();
         only.resolve(this.appendAll.immediate(only.writes));
       } catch (error) {
         only.reject(this.translate(error));
@@ -205,6 +213,7 @@ export class SqliteEventStore implements EventStore {
       let outcomes: Outcome[];
       try {
         this.ensureOpen();
+        this.ensureInPlace();
         outcomes = this.appendGroup.immediate(group);
       } catch (error) {
         // The transaction itself failed (the lock, the disk): nothing of the group was written.
@@ -269,6 +278,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    try {
+      return this.readStreamNow(streamName, options);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private readStreamNow(streamName: string, options: ReadStreamOptions): RecordedEvent[] {
     this.ensureOpen();
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (maxCount <= 0) return [];
@@ -297,7 +314,11 @@ export class SqliteEventStore implements EventStore {
     const start = options.fromPosition ? Number(options.fromPosition.commit) : backwards ? Number.MAX_SAFE_INTEGER : 0;
     const page = (from: number) => {
       this.ensureOpen();
-      return backwards ? this.sql.allBackwards.all(from, PAGE) : this.sql.allForwards.all(from, PAGE);
+      try {
+        return backwards ? this.sql.allBackwards.all(from, PAGE) : this.sql.allForwards.all(from, PAGE);
+      } catch (error) {
+        throw this.translate(error);
+      }
     };
     return {
       [Symbol.asyncIterator]: (): AsyncIterator<RecordedEvent> => {
@@ -368,6 +389,7 @@ export class SqliteEventStore implements EventStore {
     this.listeners.add(poke);
     this.stops.add(stop);
 
+    let handling = false;
     const run = async (): Promise<void> => {
       try {
         await Promise.resolve(); // the handler is never called before subscribeToAll has returned
@@ -391,9 +413,17 @@ export class SqliteEventStore implements EventStore {
             await nextTick();
             continue;
           }
-          if (batch.length) await handler(batch);
-          else await nextTick(); // a long stretch the filter skips must not starve the event loop
+          if (batch.length) {
+            handling = true;
+            await handler(batch);
+            handling = false;
+          } else {
+            await nextTick(); // a long stretch the filter skips must not starve the event loop
+          }
         }
+      } catch (error) {
+        // The handler's failures are its own (a read model's disk, say): only the store's reads are translated.
+        throw handling ? error : this.translate(error);
       } finally {
         stop();
       }
@@ -410,13 +440,23 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<GlobalPosition | null> {
     this.ensureOpen();
-    const seq = this.sql.lastSeq.get()?.seq ?? null;
+    let seq: number | null;
+    try {
+      seq = this.sql.lastSeq.get()?.seq ?? null;
+    } catch (error) {
+      throw this.translate(error);
+    }
     return seq === null ? null : positionOf(seq);
   }
 
   async ping(): Promise<void> {
     this.ensureOpen();
-    this.sql.ping.get();
+    try {
+      this.ensureInPlace();
+      this.sql.ping.get();
+    } catch (error) {
+      throw this.translate(error);
+    }
   }
 
   /** Ends every subscription (their `done` resolves) and closes the connection. Safe to call twice. */
@@ -430,12 +470,22 @@ export class SqliteEventStore implements EventStore {
     if (!this.db.open) throw new StoreUnavailable(`The SQLite event store ${this.info.location} is closed`);
   }
 
-  private translate(error: unknown): unknown {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
-      return new StoreUnavailable(`The SQLite event store ${this.info.location} is locked by another connection; nothing was written`, error);
+  /**
+   * SQLite keeps writing to a file deleted (or replaced) under it, and in WAL mode does not notice: those writes would
+   * vanish with the process. One stat per commit (a group's, with group commit) refuses them instead.
+   */
+  private ensureInPlace(): void {
+    if (!this.opened) return;
+    const now = statSync(this.info.location, { throwIfNoEntry: false });
+    if (!now || now.ino !== this.opened.ino || now.dev !== this.opened.dev) {
+      throw new StoreUnavailable(`The SQLite event store ${this.info.location} was deleted or replaced while open; nothing was written`,
+        undefined, { nothingWritten: true });
     }
-    return error;
+  }
+
+  /** Storage failures (no space, I/O, a file gone, another connection's lock) become the port's errors; others pass. */
+  private translate(error: unknown): unknown {
+    return sqliteStorageFailure(error, `The SQLite event store ${this.info.location}`) ?? error;
   }
 }
 
