@@ -83,6 +83,20 @@ export const startApi = async (dataDir: string, synchronous: SqliteSynchronous =
     const head = await latestLedgerPosition(store);
     if (head && !(await runner.waitForPosition(head, 120_000))) throw new Error('the read models did not catch up with the log');
   };
+  const keys = await issueBenchKeys(handler);
+  await settle();
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    keys,
+    settle,
+    load: (kind, options) => runLoad(url, keys, kind, options),
+    close: () => app.close(),
+  };
+};
+
+/** API keys for the parties the load acts as, issued through the command path. */
+export const issueBenchKeys = async (handler: LedgerCommandHandler): Promise<Record<string, string>> => {
   const keys: Record<string, string> = {};
   for (const partyId of KEY_HOLDERS) {
     const apiKey = generateApiKey();
@@ -93,20 +107,20 @@ export const startApi = async (dataDir: string, synchronous: SqliteSynchronous =
     } as LedgerCommand);
     keys[partyId] = apiKey;
   }
-  await settle();
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    keys,
-    settle,
-    load: (kind, { connections, durationSec, tag, chips, overallRate }) => new Promise<LoadResult>((resolve, reject) => {
-      const worker = new Worker(WORKER, { workerData: { url, connections, durationSec, kind, tag, keys, chips, overallRate } });
-      let settled = false;
-      worker.once('message', (message: { result?: LoadResult; error?: string }) => {
-        settled = true;
-        if (message.result) resolve(message.result);
-        else reject(new Error(`autocannon: ${message.error}`));
-        void worker.terminate();
+  return keys;
+};
+
+/** Load from a worker thread (bench/http-load-worker.js). `amount`: exactly that many requests instead of a duration. */
+export const runLoad = (url: string, keys: Record<string, string>, kind: LoadKind, options: LoadOptions & { readonly amount?: number }) =>
+  new Promise<LoadResult>((resolve, reject) => {
+    const { connections, durationSec, tag, chips, overallRate, amount } = options;
+    const worker = new Worker(WORKER, { workerData: { url, connections, durationSec, kind, tag, keys, chips, overallRate, amount } });
+    let settled = false;
+    worker.once('message', (message: { result?: LoadResult; error?: string }) => {
+      settled = true;
+      if (message.result) resolve(message.result);
+      else reject(new Error(`autocannon: ${message.error}`));
+      void worker.terminate();
       });
       worker.once('error', (error) => {
         if (!settled) reject(error);
@@ -114,7 +128,4 @@ export const startApi = async (dataDir: string, synchronous: SqliteSynchronous =
       worker.once('exit', (code) => {
         if (!settled) reject(new Error(`the load worker exited with ${code} before reporting`));
       });
-    }),
-    close: () => app.close(),
-  };
-};
+  });

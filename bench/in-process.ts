@@ -4,7 +4,7 @@ import type { LedgerCommand } from '@chip-ledger/application';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { AssetEvent, AssetState } from '@chip-ledger/domain';
 import { assetStream, evolveAsset, initialAssetState } from '@chip-ledger/domain';
-import type { EventStore, JsonObject, StreamWrite } from '@chip-ledger/event-store';
+import type { EventStore, JsonObject, SqliteSynchronous, StreamWrite } from '@chip-ledger/event-store';
 import { openSqliteEventStore } from '@chip-ledger/event-store';
 import { LedgerQueries, ProjectionRunner, openReadModelDb } from '@chip-ledger/projections';
 import type { DatasetPlan } from './dataset';
@@ -214,12 +214,12 @@ export const runPeerPointQueries = async (peer: EmmettPeerStore, ids: readonly s
 // ---- raw better-sqlite3 references --------------------------------------------------------------------------------
 
 /** A fresh file with exactly the ledger's events table (made by the ledger store itself), opened raw. */
-const rawEventsFile = (file: string): Database.Database => {
+const rawEventsFile = (file: string, synchronous: SqliteSynchronous = 'NORMAL'): Database.Database => {
   const store = openSqliteEventStore({ file });
   void store.close();
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma(`synchronous = ${synchronous}`);
   return db;
 };
 
@@ -229,8 +229,10 @@ const INSERT = 'INSERT INTO events (id, stream, revision, type, data, metadata, 
  * Raw appends of the same events into the same table and indexes, `perTransaction` rows per transaction (1: each
  * insert autocommits). Timed: serialising the JSON and the inserts, nothing else: no revision check, no id parsing.
  */
-export const runRawAppend = (file: string, sourceFile: string, perTransaction: number, maxEvents?: number): Throughput => {
-  const db = rawEventsFile(file);
+export const runRawAppend = (
+  file: string, sourceFile: string, perTransaction: number, maxEvents?: number, synchronous: SqliteSynchronous = 'NORMAL',
+): Throughput => {
+  const db = rawEventsFile(file, synchronous);
   try {
     const insert = db.prepare(INSERT);
     const put = (e: SourceEvent) =>

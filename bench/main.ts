@@ -18,6 +18,13 @@ const positiveNumber = (value: string): number => {
 type CliOptions = {
   events?: number; assets?: number; reps?: number; large?: boolean; smoke?: boolean; out: string; httpSeconds?: number;
   connections?: number; queries?: number; peerEvents?: number; memoryScale?: number; dir?: string; keep?: boolean; json?: boolean;
+  fullCommands?: number; rssCommands?: [number, number];
+};
+
+const twoCounts = (value: string): [number, number] => {
+  const [first, second, ...rest] = value.split(',').map(positiveInt);
+  if (second === undefined || rest.length || second <= first) throw new InvalidArgumentError('two ascending counts, e.g. 50000,150000');
+  return [first, second];
 };
 
 const program = new Command('npm run bench --')
@@ -33,6 +40,8 @@ const program = new Command('npm run bench --')
   .option('--queries <n>', 'point queries per repetition', positiveInt)
   .option('--peer-events <n>', 'replay only about this many events on the peer: a prefix of the same script (attestations come last, so a prefix has fewer of them)', positiveInt)
   .option('--memory-scale <n>', 'the memory check rebuilds a history this many times the data set (default 10)', positiveInt)
+  .option('--full-commands <n>', `commands run again on a store with synchronous=FULL, one sync each (default ${DEFAULTS.default.fullCommands})`, positiveInt)
+  .option('--rss-commands <a,b>', `a serving API's RSS is read after a and after b HTTP commands (default ${DEFAULTS.default.rssCommands.join(',')})`, twoCounts)
   .option('--dir <path>', 'scratch directory (default: a new one under the system temp directory)')
   .option('--keep', 'keep the scratch files')
   .option('--json', 'print the JSON report instead of the table');
@@ -54,6 +63,8 @@ const main = async () => {
     queries: cli.queries ?? base.queries,
     peerMaxEvents: cli.peerEvents ?? ('peerMaxEvents' in base ? base.peerMaxEvents : undefined),
     memoryScale: cli.memoryScale ?? base.memoryScale,
+    fullCommands: cli.fullCommands ?? base.fullCommands,
+    rssCommands: cli.rssCommands ?? base.rssCommands,
     out: cli.out,
     dir: cli.dir,
     keep: cli.keep,

@@ -55,6 +55,11 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
     commandPath: {
       ledger: { eventsPerSec: over((r) => r.commandPath, rate), commandsPerSec: over((r) => r.commandPath, commandRate) },
       rawSingleEventTransactions: { eventsPerSec: over((r) => r.rawSingle, rate) },
+      ledgerFull: {
+        eventsPerSec: over((r) => r.commandPathFull, rate), commandsPerSec: over((r) => r.commandPathFull, commandRate),
+        commands: raw.reps[0].commandPathFull.commands ?? 0,
+      },
+      rawSingleEventTransactionsFull: { eventsPerSec: over((r) => r.rawSingleFull, rate) },
       peer: { eventsPerSec: over((r) => r.peerCommandPath, rate), commandsPerSec: over((r) => r.peerCommandPath, commandRate), events: raw.reps[0].peerCommandPath.events },
     },
     bulkImport: {
@@ -77,6 +82,7 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
       secondsPerRun: meta.httpSeconds,
       trivial: load((r) => r.trivial),
       commands: load((r) => r.commands),
+      commandsNormal: load((r) => r.commandsNormal),
       queries: load((r) => r.queries),
       queriesHalfLoad: { ...load((r) => r.queriesHalfLoad), offeredRate: overHttp((r) => r.queriesHalfLoad, (r) => (r as LoadResult & { offeredRate: number }).offeredRate) },
     },
@@ -85,6 +91,7 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
       scale: raw.memory.scale,
       rebuild1x: raw.memory.oneX,
       rebuildScaled: raw.memory.scaled,
+      sustainedWrites: raw.memory.sustainedWrites,
     },
   };
 
@@ -100,6 +107,10 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
   const trivial = f.http.trivial.reqPerSec.median;
   const httpCommands = f.http.commands.reqPerSec.median;
   const memoryRatio = raw.memory.scaled.rssAfterMb / raw.memory.oneX.rssAfterMb;
+  const cmdFull = f.commandPath.ledgerFull.eventsPerSec.median;
+  const rawSingleFull = f.commandPath.rawSingleEventTransactionsFull.eventsPerSec.median;
+  const httpCommandsNormal = f.http.commandsNormal.reqPerSec.median;
+  const [rssFirst, rssLast] = raw.memory.sustainedWrites.checkpoints;
   const targets = [
     { name: 'command path ≥ 0.5× raw single-event append', value: ratio(cmd, rawSingle) ?? 0, target: '≥ 0.5' },
     { name: 'command path ≥ 5× emmett-sqlite', value: ratio(cmd, f.commandPath.peer.eventsPerSec.median) ?? 0, target: '≥ 5' },
@@ -109,15 +120,23 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
     { name: `query p99 ≤ 5 ms at ${meta.connections} connections, as fast as the server answers`, value: f.http.queries.p99Ms.median, target: '≤ 5 ms' },
     { name: `query p99 ≤ 5 ms at ${meta.connections} connections, half the rate the server reached`, value: f.http.queriesHalfLoad.p99Ms.median, target: '≤ 5 ms' },
     { name: `RSS after rebuilding ${raw.memory.scale}× the history ≤ 1.25× RSS after rebuilding 1× (memory flat with history)`, value: memoryRatio, target: '≤ 1.25' },
+    {
+      name: `RSS of a serving API after ${rssLast.commands} commands ≤ 1.25× after ${rssFirst.commands} (memory flat under sustained writes)`,
+      value: rssLast.rssMb / rssFirst.rssMb, target: '≤ 1.25',
+    },
   ].map((t) => ({ ...t, met: t.target.startsWith('≥') ? t.value >= Number.parseFloat(t.target.slice(2)) : t.value <= Number.parseFloat(t.target.slice(2)) }));
   const met = (...indexes: number[]) => indexes.every((i) => targets[i].met);
 
   const rows: Row[] = [
     {
-      measure: '1 command path, in process, 1 command at a time', unit: 'events/s', ledger: cmd,
-      reference: { name: 'raw, 1 event per transaction', value: rawSingle }, vsReference: ratio(cmd, rawSingle),
+      measure: '1 command path, in process, 1 command at a time, synchronous=NORMAL', unit: 'events/s', ledger: cmd,
+      reference: { name: 'raw, 1 event per transaction, NORMAL', value: rawSingle }, vsReference: ratio(cmd, rawSingle),
       peer: { name: 'emmett-sqlite, same commands', value: f.commandPath.peer.eventsPerSec.median },
       vsPeer: ratio(cmd, f.commandPath.peer.eventsPerSec.median), target: '≥0.5× raw, ≥5× peer', met: met(0, 1),
+    },
+    {
+      ...none, measure: `1 command path, synchronous=FULL (the default), first ${f.commandPath.ledgerFull.commands} commands`, unit: 'events/s',
+      ledger: cmdFull, reference: { name: 'raw, 1 event per transaction, FULL', value: rawSingleFull }, vsReference: ratio(cmdFull, rawSingleFull),
     },
     {
       ...none, measure: '  the same, in commands', unit: 'commands/s', ledger: f.commandPath.ledger.commandsPerSec.median,
@@ -149,6 +168,14 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
       reference: { name: 'the same server\'s trivial endpoint', value: trivial }, vsReference: ratio(httpCommands, trivial),
       target: '≥0.5× trivial', met: met(4),
     },
+    {
+      ...none, measure: '5 HTTP commands, synchronous=FULL (the default)', unit: 'req/s', ledger: httpCommands,
+      reference: { name: 'raw, 1 event per transaction, FULL', value: rawSingleFull }, vsReference: ratio(httpCommands, rawSingleFull),
+    },
+    {
+      ...none, measure: '5 HTTP commands, synchronous=NORMAL (opt-in)', unit: 'req/s', ledger: httpCommandsNormal,
+      reference: { name: 'raw, 1 event per transaction, NORMAL', value: rawSingle }, vsReference: ratio(httpCommandsNormal, rawSingle),
+    },
     { ...none, measure: '5 HTTP commands, p50 / p99', unit: 'ms', ledger: f.http.commands.p99Ms.median },
     {
       ...none, measure: `5 HTTP GET /assets/:id (${meta.connections} conn.)`, unit: 'req/s', ledger: f.http.queries.reqPerSec.median,
@@ -169,6 +196,12 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
       reference: { name: '1× history', value: raw.memory.oneX.rssAfterMb }, vsReference: ratio(raw.memory.oneX.rssAfterMb, raw.memory.scaled.rssAfterMb),
       target: '≤1.25× the 1× figure', met: met(7),
     },
+    { ...none, measure: `7 RSS of a serving API after ${rssFirst.commands} HTTP commands`, unit: 'MB', ledger: rssFirst.rssMb },
+    {
+      ...none, measure: `7 RSS of a serving API after ${rssLast.commands} HTTP commands`, unit: 'MB', ledger: rssLast.rssMb,
+      reference: { name: `after ${rssFirst.commands}`, value: rssFirst.rssMb }, vsReference: ratio(rssFirst.rssMb, rssLast.rssMb),
+      target: `≤1.25× the ${rssFirst.commands} figure`, met: met(8),
+    },
   ];
 
   return {
@@ -180,7 +213,8 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
       assets: raw.size.assets, events: raw.size.events, commands: raw.size.commands, racks: raw.size.racks, chips: raw.size.chips,
       lifecycleEvents: raw.size.lifecycleEvents, attestations: raw.plan.attestations, reps: raw.reps.length,
       connections: meta.connections, httpSeconds: meta.httpSeconds, queries: meta.queries, peerEvents: raw.peerEvents,
-      memoryScale: raw.memory.scale,
+      memoryScale: raw.memory.scale, fullCommands: raw.reps[0].commandPathFull.commands ?? 0,
+      rssCommands: raw.memory.sustainedWrites.checkpoints.map((c) => c.commands).join(','),
     },
     figures,
     rows,

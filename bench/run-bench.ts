@@ -12,6 +12,8 @@ import {
   runRawReadAndParse, runRebuild, sampleIds, measureRebuildMemory, writeScaledHistory,
 } from './in-process';
 import { EmmettPeerStore } from './peer-emmett';
+import type { SustainedWrites } from './sustained-writes';
+import { runSustainedWrites } from './sustained-writes';
 import type { BenchReport } from './report';
 import { buildReport } from './report';
 
@@ -30,6 +32,10 @@ export type BenchOptions = {
   readonly peerMaxEvents?: number;
   /** The memory check rebuilds a history this many times larger than the data set. */
   readonly memoryScale: number;
+  /** Commands of the data set run again with synchronous=FULL (one sync per command: a prefix keeps it short). */
+  readonly fullCommands: number;
+  /** The serving API's RSS is read after this many HTTP commands, and after this many (cumulative). */
+  readonly rssCommands: readonly [number, number];
   /** Where the JSON report goes. */
   readonly out: string;
   /** Scratch directory (a new temporary one by default), removed at the end unless `keep`. */
@@ -40,13 +46,26 @@ export type BenchOptions = {
 };
 
 export const DEFAULTS = {
-  default: { assets: 5000, events: 20_000, reps: 3, httpSeconds: 2.5, connections: 50, queries: 20_000, memoryScale: 10 },
-  smoke: { assets: 162, events: 600, reps: 1, httpSeconds: 0.5, connections: 50, queries: 300, memoryScale: 2 },
-  large: { assets: 1_000_000, events: undefined, reps: 1, httpSeconds: 5, connections: 50, queries: 100_000, memoryScale: 2, peerMaxEvents: 200_000 },
+  default: {
+    assets: 5000, events: 20_000, reps: 3, httpSeconds: 2.5, connections: 50, queries: 20_000, memoryScale: 10, fullCommands: 3000,
+    rssCommands: [50_000, 150_000],
+  },
+  smoke: {
+    assets: 162, events: 600, reps: 1, httpSeconds: 0.5, connections: 50, queries: 300, memoryScale: 2, fullCommands: 200,
+    rssCommands: [200, 600],
+  },
+  large: {
+    assets: 1_000_000, events: undefined, reps: 1, httpSeconds: 5, connections: 50, queries: 100_000, memoryScale: 2, peerMaxEvents: 200_000,
+    fullCommands: 3000, rssCommands: [50_000, 150_000],
+  },
 } as const;
 
 type Rep = {
   commandPath: Throughput;
+  /** The command path on a store with synchronous=FULL (the server's default), on a prefix of the commands. */
+  commandPathFull: Throughput;
+  /** Raw single-event appends with synchronous=FULL, as many events as commandPathFull wrote. */
+  rawSingleFull: Throughput;
   peerCommandPath: Throughput;
   bulkImport: Throughput;
   rawSingle: Throughput;
@@ -61,7 +80,11 @@ type Rep = {
 };
 
 /** `queriesHalfLoad`: the same queries offered at half the rate the server reached on them, still over all connections. */
-export type HttpRep = { trivial: LoadResult; commands: LoadResult; queries: LoadResult; queriesHalfLoad: LoadResult & { offeredRate: number } };
+export type HttpRep = {
+  trivial: LoadResult; commands: LoadResult; queries: LoadResult; queriesHalfLoad: LoadResult & { offeredRate: number };
+  /** The same commands on a server with EVENT_STORE_SYNCHRONOUS=normal (`commands` runs on the default, FULL). */
+  commandsNormal: LoadResult;
+};
 
 export type RawResults = {
   readonly plan: DatasetPlan;
@@ -69,7 +92,10 @@ export type RawResults = {
   readonly peerEvents: number;
   readonly reps: Rep[];
   readonly http: HttpRep[];
-  readonly memory: { readonly oneX: RebuildMemory; readonly scaled: RebuildMemory; readonly scale: number; readonly peakRssMb: number };
+  readonly memory: {
+    readonly oneX: RebuildMemory; readonly scaled: RebuildMemory; readonly scale: number; readonly peakRssMb: number;
+    readonly sustainedWrites: SustainedWrites;
+  };
   readonly seconds: number;
 };
 
@@ -100,9 +126,15 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
       const rep = `rep ${r}/${options.reps}`;
       const ledgerFile = file(`ledger-${r}.sqlite`);
       say(`${rep}: ledger command path`);
-      const store = openSqliteEventStore({ file: ledgerFile });
+      const store = openSqliteEventStore({ file: ledgerFile, synchronous: 'NORMAL' });
       const commandPath = await runCommandPath(store, plan).finally(() => store.close());
       if (commandPath.events !== size.events) throw new Error(`the command path wrote ${commandPath.events} events, the plan ${size.events}`);
+
+      say(`${rep}: ledger command path with synchronous=FULL, first ${options.fullCommands} commands; raw at FULL`);
+      const fullStore = openSqliteEventStore({ file: file('full.sqlite'), synchronous: 'FULL' });
+      const commandPathFull = await runCommandPath(fullStore, plan, options.fullCommands).finally(() => fullStore.close());
+      const rawSingleFull = runRawAppend(file('raw-1-full.sqlite'), ledgerFile, 1, commandPathFull.events, 'FULL');
+      for (const name of ['full.sqlite', 'raw-1-full.sqlite']) removeDb(file(name));
 
       say(`${rep}: peer (emmett-sqlite) command path${peerEvents < size.events ? `, first ${peerCommands} commands` : ''}`);
       const peerFile = file(`peer-${r}.sqlite`);
@@ -136,7 +168,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
       const pointQuery = runPointQueries(readModels, queryIds);
       const rawPointQuery = runRawPointQueries(readModels, queryIds);
       reps.push({
-        commandPath, peerCommandPath, bulkImport, rawSingle, rawBatched, peerBulk, rebuild, rawRead, peerRead,
+        commandPath, commandPathFull, rawSingleFull, peerCommandPath, bulkImport, rawSingle, rawBatched, peerBulk, rebuild, rawRead, peerRead,
         pointQuery, rawPointQuery, peerPointQuery,
       });
       removeDb(peerFile);
@@ -147,10 +179,14 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     }
 
     say(`HTTP: starting the API on a copy of the data set`);
-    const apiDir = file('api');
-    mkdirSync(apiDir);
-    copyFileSync(source, join(apiDir, 'events.sqlite'));
-    copyFileSync(file('read-models-1.sqlite'), join(apiDir, 'read-models.sqlite'));
+    const copyDataSet = (name: string) => {
+      const dir = file(name);
+      mkdirSync(dir);
+      copyFileSync(source, join(dir, 'events.sqlite'));
+      copyFileSync(file('read-models-1.sqlite'), join(dir, 'read-models.sqlite'));
+      return dir;
+    };
+    const apiDir = copyDataSet('api');
     api = await startApi(apiDir);
     const chips = httpChips(plan);
     const load = (kind: 'trivial' | 'commands' | 'queries', tag: string, durationSec = options.httpSeconds, overallRate?: number) =>
@@ -170,10 +206,27 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
       const queries = await load('queries', `q${r}`);
       const offeredRate = Math.max(options.connections, Math.round(queries.ok / queries.duration / 2));
       const queriesHalfLoad = { ...(await load('queries', `h${r}`, options.httpSeconds, offeredRate)), offeredRate };
-      http.push({ trivial, commands, queries, queriesHalfLoad });
+      http.push({ trivial, commands, queries, queriesHalfLoad, commandsNormal: commands });
     }
     await api.close();
     api = null;
+
+    say(`HTTP: the same commands on a server with EVENT_STORE_SYNCHRONOUS=normal`);
+    api = await startApi(copyDataSet('api-normal'), 'NORMAL');
+    await load('commands', 'nw', warmUp);
+    for (let r = 1; r <= options.reps; r++) {
+      http[r - 1].commandsNormal = await load('commands', `n${r}`);
+      await api.settle();
+    }
+    await api.close();
+    api = null;
+
+    const [firstRss, lastRss] = options.rssCommands;
+    say(`memory: a serving API (own process) takes ${lastRss} HTTP commands; RSS after ${firstRss} and ${lastRss}`);
+    const sustainedWrites = await runSustainedWrites({
+      dataDir: copyDataSet('api-sustained'), checkpoints: [firstRss, lastRss], connections: options.connections, chips,
+      progress: (message) => say(`memory: ${message}`),
+    });
 
     say(`memory: rebuild of the data set, then of a history ${options.memoryScale}× larger`);
     const scaledFile = file('scaled.sqlite');
@@ -183,7 +236,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
     const raw: RawResults = {
-      plan, size, peerEvents, reps, http, memory: { oneX, scaled, scale: options.memoryScale, peakRssMb },
+      plan, size, peerEvents, reps, http, memory: { oneX, scaled, scale: options.memoryScale, peakRssMb, sustainedWrites },
       seconds: Number(now() - started) / 1e9,
     };
     const report = buildReport(raw, {
