@@ -2,6 +2,7 @@ import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { SqliteSynchronous } from '@chip-ledger/event-store';
 import { openSqliteEventStore } from '@chip-ledger/event-store';
 import { join } from 'node:path';
+import type { ServerProcess } from '../test/support/server-process';
 import { startServerProcess } from '../test/support/server-process';
 import type { HttpChip } from './http';
 import { issueBenchKeys, runLoad } from './http';
@@ -24,6 +25,10 @@ export type SustainedWritesOptions = {
   readonly connections: number;
   readonly chips: readonly HttpChip[];
   readonly synchronous?: SqliteSynchronous;
+  /** Node options for the server process (e.g. --heapsnapshot-signal=SIGUSR2 to look into its memory). */
+  readonly nodeArgs?: readonly string[];
+  /** Called at each checkpoint, after the RSS is read, with the server (its pid, its output). */
+  readonly atCheckpoint?: (server: ServerProcess, checkpoint: RssCheckpoint) => Promise<void> | void;
   readonly progress?: (message: string) => void;
 };
 
@@ -39,6 +44,7 @@ export const runSustainedWrites = async (options: SustainedWritesOptions): Promi
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   const server = await startServerProcess({
     dataDir: options.dataDir, env: { EVENT_STORE_SYNCHRONOUS: options.synchronous ?? 'full', READ_WAIT_MS: '30000' },
+    nodeArgs: options.nodeArgs,
   });
   try {
     const checkpoints: RssCheckpoint[] = [];
@@ -55,6 +61,7 @@ export const runSustainedWrites = async (options: SustainedWritesOptions): Promi
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       checkpoints.push({ commands: target, rssMb: server.rssMb(), seconds: elapsed() });
+      await options.atCheckpoint?.(server, checkpoints[checkpoints.length - 1]);
       options.progress?.(`${target} commands: RSS ${checkpoints[checkpoints.length - 1].rssMb.toFixed(0)} MB after ${elapsed().toFixed(0)} s`);
     }
     return { checkpoints, failed, seconds: elapsed() };

@@ -8,7 +8,7 @@ import { WrongExpectedRevision, deterministicEventId } from '@chip-ledger/event-
 import { ConcurrencyConflict, StaleRevision } from './application.errors';
 import type { LedgerCommand } from './ledger-command';
 import { isPartyCommand, targetStreamOf } from './ledger-command';
-import { StreamCache, StreamReader } from './stream-reader';
+import { DEFAULT_CACHED_EVENTS, StreamCache, StreamReader } from './stream-reader';
 
 export type CommandOptions = {
   /** The client's If-Match: the target stream's revision it last saw. Without it conflicts are retried here. */
@@ -64,7 +64,7 @@ export class LedgerCommandHandler {
 
   /** `cachedEvents`: how many events of recently read streams are kept between commands (0: none). */
   constructor(private readonly store: EventStore, options: { readonly cachedEvents?: number } = {}) {
-    this.streams = new StreamCache(options.cachedEvents ?? 50_000);
+    this.streams = new StreamCache(options.cachedEvents ?? DEFAULT_CACHED_EVENTS);
   }
 
   async execute(command: LedgerCommand, options: CommandOptions = {}): Promise<CommandResult> {
