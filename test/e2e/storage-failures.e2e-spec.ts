@@ -57,6 +57,7 @@ describe('API on a disk that fills up (embedded store)', () => {
           accepted.push(ids[k]);
         } else {
           expectProblem(response, 507, 'storage-full');
+          expect(response.headers['retry-after']).toBe('10');
           refused.push(ids[k]);
         }
       });

@@ -86,6 +86,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     noteProblem(response, problem.code, error);
     if (problem.status >= 500) this.logServerSide(error, problem, request.id);
     if (problem.status === 503) response.setHeader('Retry-After', '1');
+    // Space comes back when someone frees it: no use asking every second.
+    if (problem.status === 507) response.setHeader('Retry-After', '10');
     if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
