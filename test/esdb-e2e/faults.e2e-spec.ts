@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type request from 'supertest';
 import { encodePosition, openEsdbEventStore } from '@chip-ledger/event-store';
 import type { EventStore, RecordedEvent } from '@chip-ledger/event-store';
-import { LEDGER_STREAM_FILTER, ProjectionRunner, ReadModelDb, openReadModelDb } from '@chip-ledger/projections';
+import { LEDGER_STREAM_FILTER, ProjectionRunner, LiveReadModels, openReadModelDb } from '@chip-ledger/projections';
 import { dumpReadModels } from '../../libs/projections/src/testing/read-side-fixture';
 import type { StoredEvent } from '../esdb/esdb-log';
 import type { EsdbTestServer } from '../esdb/esdb-test-server';
@@ -113,7 +113,7 @@ describe('the API on EventStoreDB when the server crashes', () => {
     const fresh = openReadModelDb(join(dir, 'rebuilt.sqlite'));
     try {
       await new ProjectionRunner(observer, fresh).rebuild();
-      expect(dumpReadModels(ledger.app.get(ReadModelDb))).toEqual(dumpReadModels(fresh));
+      expect(dumpReadModels(ledger.app.get(LiveReadModels).db)).toEqual(dumpReadModels(fresh));
     } finally {
       fresh.close();
     }

@@ -130,7 +130,7 @@ describe('projections on the EventStoreDB adapter', () => {
     const fresh = ledger.readModels('rebuilt.sqlite');
     const rebuilder = ledger.runner(fresh);
     await rebuilder.rebuild();
-    expect(rebuilder.status()).toEqual({ checkpoint: last.position, running: false, lastError: null, appliedEvents: events.length });
+    expect(rebuilder.status()).toEqual({ checkpoint: last.position, running: false, lastError: null, appliedEvents: events.length, catchingUp: false });
     const rebuilt = dumpReadModels(fresh);
     expect(rebuilt.timeline.length).toBeGreaterThan(events.length);
     expect(rebuilt.assets.length).toBe(14 + FLEET.racks * (1 + FLEET.serversPerRack * (2 + FLEET.chipsPerBoard)));
@@ -210,7 +210,7 @@ describe('projections on the EventStoreDB adapter', () => {
     const events = await ledgerEvents(ledger.store);
     expect(events.length).toBe(history + 2);
     // Exactly once: every event applied, none twice (the count would exceed it), none skipped (the rebuild would differ).
-    expect(runner.status()).toEqual({ checkpoint: live.position, running: true, lastError: null, appliedEvents: events.length });
+    expect(runner.status()).toEqual({ checkpoint: live.position, running: true, lastError: null, appliedEvents: events.length, catchingUp: false });
     expect(errors.every((error) => error instanceof StoreUnavailable)).toBe(true);
     const rebuilt = ledger.readModels('rebuilt.sqlite');
     await ledger.runner(rebuilt).rebuild();

@@ -10,14 +10,16 @@ import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { LedgerCommand } from '@chip-ledger/application';
 import { ProjectionRunner } from '@chip-ledger/projections';
 import { AppModule } from '../../api/src/app.module';
-import { AdminBootstrap, BOOTSTRAP_ADMIN_ID } from '../../api/src/auth/admin-bootstrap';
+import { BOOTSTRAP_ADMIN_ID } from '../../api/src/auth/admin-bootstrap';
 import { generateApiKey, hashApiKey } from '../../api/src/auth/api-key-secret';
-import { configureApp } from '../../api/src/configure-app';
 import { ledgerConfigFromEnv } from '../../api/src/infrastructure/ledger-config';
+import { openEventStore } from '../../api/src/infrastructure/ledger-infrastructure.module';
 import { latestLedgerPosition } from '../../api/src/infrastructure/latest-ledger-position';
+import { startServer } from '../../api/src/start-server';
 import { EVENT_STORE } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
 import { DEFAULT_DEMO_SIZE, seedDemo } from './demo-seed';
+import { rebuildWithProgress } from './rebuild-command';
 
 /** The application context without HTTP: the same store, read models and command handler the server uses. */
 const openLedger = async () => {
@@ -41,9 +43,7 @@ const program = new Command('chip-ledger').description('Custody ledger for AI ac
 
 program.command('serve').description('Run the HTTP API (same as npm start)').action(async () => {
   const config = ledgerConfigFromEnv();
-  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, bufferLogs: true }), config);
-  await app.listen(config.port);
-  await app.get(AdminBootstrap).ensureAdmin();
+  await startServer(config);
   new Logger('chip-ledger').log(`Listening on http://localhost:${config.port} (API docs at /docs)`);
 });
 
@@ -75,21 +75,31 @@ program
     await app.close();
   });
 
-program.command('rebuild').description('Rebuild every read model from the start of the log').action(async () => {
-  const { app } = await openLedger();
-  const started = Date.now();
-  const runner = app.get(ProjectionRunner);
-  await runner.stop();
-  await runner.rebuild();
-  console.log(`Read models rebuilt: ${runner.status().appliedEvents} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  await app.close();
-});
+program
+  .command('rebuild')
+  .description('Rebuild every read model from the start of the log into a new file, then swap it in (safe next to a serving API)')
+  .action(async () => {
+    const config = ledgerConfigFromEnv();
+    const store = openEventStore(config);
+    try {
+      await rebuildWithProgress(config.dataDir, store);
+    } finally {
+      await store.close();
+    }
+  });
 
 program.command('admin-key').description(`Issue a new API key for the "${BOOTSTRAP_ADMIN_ID}" party (when the first one is lost)`).action(async () => {
-  const { app } = await openLedger();
-  const key = await issueKeyWith(app.get(LedgerCommandHandler))(BOOTSTRAP_ADMIN_ID);
-  process.stdout.write(`ADMIN API KEY: ${key}\n`);
-  await app.close();
+  // The event store alone: no read models, so it works next to a serving API too.
+  const store = openEventStore(ledgerConfigFromEnv());
+  try {
+    const key = await issueKeyWith(new LedgerCommandHandler(store))(BOOTSTRAP_ADMIN_ID);
+    process.stdout.write(`ADMIN API KEY: ${key}\n`);
+  } finally {
+    await store.close();
+  }
 });
 
-void program.parseAsync(process.argv);
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(`chip-ledger: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -123,7 +123,7 @@ describe('projection runner', () => {
     const fresh = ledger.readModels('rebuilt.sqlite');
     const rebuilder = ledger.runner(fresh);
     await rebuilder.rebuild();
-    expect(rebuilder.status()).toEqual({ checkpoint: last.position, running: false, lastError: null, appliedEvents: total });
+    expect(rebuilder.status()).toEqual({ checkpoint: last.position, running: false, lastError: null, appliedEvents: total, catchingUp: false });
     const rebuilt = dumpReadModels(fresh);
     expect(rebuilt.timeline.length).toBeGreaterThan(total);
     expect(rebuilt.assets.length).toBe(14 + FLEET.racks * (1 + FLEET.serversPerRack * (2 + FLEET.chipsPerBoard)));
@@ -272,7 +272,7 @@ describe('projection runner', () => {
 
     expect(unreliable.drops).toBe(12);
     expect(errors).toHaveLength(12);
-    expect(runner.status()).toEqual({ checkpoint: last.position, running: true, lastError: null, appliedEvents: total });
+    expect(runner.status()).toEqual({ checkpoint: last.position, running: true, lastError: null, appliedEvents: total, catchingUp: false });
     const rebuilt = ledger.readModels('rebuilt.sqlite');
     await ledger.runner(rebuilt).rebuild();
     expect(dumpReadModels(db)).toEqual(dumpReadModels(rebuilt));

@@ -1,21 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@chip-ledger/domain';
-import { LedgerCommandHandler } from '@chip-ledger/application';
+import { AlreadyRegistered, partyStream } from '@chip-ledger/domain';
+import { LedgerCommandHandler, StaleRevision } from '@chip-ledger/application';
 import type { Clock, LedgerCommand } from '@chip-ledger/application';
 import type { EventStore } from '@chip-ledger/event-store';
 import { EVENT_STORE } from '@chip-ledger/event-store';
-import { LedgerQueries, ProjectionRunner } from '@chip-ledger/projections';
 import { CLOCK } from '../infrastructure/tokens';
-import { latestLedgerPosition } from '../infrastructure/latest-ledger-position';
 import { generateApiKey, hashApiKey } from './api-key-secret';
 
 export const BOOTSTRAP_ADMIN_ID = 'admin';
 const SYSTEM: Actor = { partyId: 'system', roles: ['admin'] };
+/** Another instance bootstrapping the same store at the same moment: read again and decide again, this often. */
+const MAX_ATTEMPTS = 3;
+
+/** What the admin party's own stream says. */
+type AdminStream = { readonly registered: boolean; readonly everIssuedKey: boolean; readonly revision: bigint | null };
 
 /**
  * A fresh ledger has no party that could register the others. On first start the server registers an admin party,
  * issues it a key and shows the key once on standard output; the key itself is never logged or stored.
+ *
+ * It decides from the admin party's stream in the event store, never from the read models: those may be any distance
+ * behind at start (a deleted read-model file, a schema change replaying the log), and deciding from them registered
+ * the admin a second time. "First start" means the admin party has never been issued a key: once it has, a lost or
+ * revoked key is replaced on purpose with `cli admin-key`, not by restarting. The key is issued with the stream's
+ * revision as expected revision, so two instances starting on one store issue one key between them.
  */
 @Injectable()
 export class AdminBootstrap {
@@ -23,27 +33,56 @@ export class AdminBootstrap {
 
   constructor(
     private readonly handler: LedgerCommandHandler,
-    private readonly queries: LedgerQueries,
-    private readonly runner: ProjectionRunner,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Returns the new key, or null when an admin already has one. */
+  /** Returns the new key, or null when the admin party already had one. */
   async ensureAdmin(announce: (message: string) => void = (message) => process.stdout.write(message)): Promise<string | null> {
-    const head = await latestLedgerPosition(this.store);
-    if (head) await this.runner.waitForPosition(head, 30_000);
-    if (this.queries.adminExists()) return null;
-    const run = (type: LedgerCommand['type'], data: object) => {
-      const now = this.clock.now().toISOString();
-      return this.handler.execute({ type, data, metadata: { now, occurredAt: now, commandId: uuidv7(), actor: SYSTEM } } as LedgerCommand);
-    };
-    if (!this.queries.getParty(BOOTSTRAP_ADMIN_ID)) {
-      await run('RegisterParty', { partyId: BOOTSTRAP_ADMIN_ID, name: 'Ledger administrator', roles: ['admin'], country: 'US' });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const apiKey = await this.issueOnFirstStart();
+        if (apiKey) this.announce(apiKey, announce);
+        return apiKey;
+      } catch (error) {
+        // Another instance got there first: what it wrote decides.
+        const raced = error instanceof AlreadyRegistered || error instanceof StaleRevision;
+        if (!raced || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async issueOnFirstStart(): Promise<string | null> {
+    let admin = await this.readAdminStream();
+    if (admin.everIssuedKey) return null;
+    if (!admin.registered) {
+      await this.run('RegisterParty', { partyId: BOOTSTRAP_ADMIN_ID, name: 'Ledger administrator', roles: ['admin'], country: 'US' });
+      admin = await this.readAdminStream();
     }
     const apiKey = generateApiKey();
-    await run('IssueApiKey', { partyId: BOOTSTRAP_ADMIN_ID, keyId: uuidv7(), secretHash: hashApiKey(apiKey) });
+    await this.run('IssueApiKey', { partyId: BOOTSTRAP_ADMIN_ID, keyId: uuidv7(), secretHash: hashApiKey(apiKey) }, admin.revision ?? undefined);
     this.logger.log('Issued the first admin API key (shown once on standard output)');
+    return apiKey;
+  }
+
+  private async readAdminStream(): Promise<AdminStream> {
+    const events = await this.store.readStream(partyStream(BOOTSTRAP_ADMIN_ID));
+    return {
+      registered: events.some((event) => event.type === 'PartyRegistered'),
+      everIssuedKey: events.some((event) => event.type === 'ApiKeyIssued'),
+      revision: events.at(-1)?.revision ?? null,
+    };
+  }
+
+  private run(type: LedgerCommand['type'], data: object, expectedRevision?: bigint) {
+    const now = this.clock.now().toISOString();
+    return this.handler.execute(
+      { type, data, metadata: { now, occurredAt: now, commandId: uuidv7(), actor: SYSTEM } } as LedgerCommand,
+      { expectedRevision },
+    );
+  }
+
+  private announce(apiKey: string, announce: (message: string) => void): void {
     announce([
       '',
       '  chip-ledger: first start. An admin API key was issued; it is shown this once and stored only as a hash.',
@@ -53,6 +92,5 @@ export class AdminBootstrap {
       '',
       '',
     ].join('\n'));
-    return apiKey;
   }
 }

@@ -116,7 +116,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof InvalidCursor) return make(400, error.code, `${error.message}; start again without a cursor`);
     if (error instanceof InvalidTime) return make(400, error.code, error.message);
     if (error instanceof Unauthenticated) return make(401, error.code, error.message);
-    if (error instanceof ReadModelBehind) return make(503, error.code, error.message, { position: error.position });
+    if (error instanceof ReadModelBehind) return make(503, error.code, error.message, error.extensions);
     // Deleted for good (an EventStoreDB tombstone): no retry and no other state will bring it back.
     if (error instanceof StreamDeleted) return make(410, error.code, error.message, { streamName: error.streamName });
     if (error instanceof AppendTooLarge) return make(413, error.code, error.message, { maxAppendSize: error.maxAppendSize });

@@ -1,21 +1,56 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, comparePositions, decodePosition } from '@chip-ledger/event-store';
-import type { EventStore } from '@chip-ledger/event-store';
+import { EVENT_STORE, comparePositions, decodePosition, encodePosition } from '@chip-ledger/event-store';
+import type { EventStore, GlobalPosition } from '@chip-ledger/event-store';
+import type { ProjectionLag } from '@chip-ledger/projections';
 import { ProjectionRunner } from '@chip-ledger/projections';
 import { latestLedgerPosition } from '../infrastructure/latest-ledger-position';
 import { LEDGER_CONFIG } from '../infrastructure/tokens';
 import type { LedgerConfig } from '../infrastructure/ledger-config';
 import { RequestValidationFailed } from './validation';
 
-/** The read models had not reached the position a client asked for within the wait the server allows. */
+/**
+ * How long a request that needs the read models waits for a read side that is catching up before it is answered
+ * 503: long enough to cover the moments after a start or a restart with a few events to apply, short enough that a
+ * long replay answers promptly.
+ */
+export const CATCH_UP_WAIT_MS = 1000;
+
+const encoded = (position: GlobalPosition | null): string | null => (position ? encodePosition(position) : null);
+
+/** The lag as problem+json extensions and /health show it. */
+export const describeLag = (lag: ProjectionLag) => ({
+  checkpoint: encoded(lag.checkpoint),
+  head: encoded(lag.head),
+  events: lag.events,
+  eventsAtLeast: lag.eventsAtLeast,
+  seconds: Math.round(lag.seconds * 10) / 10,
+});
+
+/** The read models cannot answer yet: behind a position a client asked for, or still catching up after a start. */
 export class ReadModelBehind extends Error {
   readonly code = 'read-model-behind';
-  constructor(readonly position: string, readonly waitedMs: number) {
-    super(`The read models had not reached position ${position} after ${waitedMs} ms; retry shortly`);
+  constructor(message: string, readonly extensions: Readonly<Record<string, unknown>>) {
+    super(message);
+  }
+
+  static position(position: string, waitedMs: number): ReadModelBehind {
+    return new ReadModelBehind(`The read models had not reached position ${position} after ${waitedMs} ms; retry shortly`, { position });
+  }
+
+  static catchingUp(lag: ProjectionLag | null): ReadModelBehind {
+    return new ReadModelBehind(
+      'The read models are catching up with the event log after a start and cannot answer yet; retry shortly (GET /health shows the progress)',
+      { lag: lag ? describeLag(lag) : null },
+    );
   }
 }
 
-/** Read-your-writes: a query that names the position of a write waits (bounded) until the read side has it. */
+/**
+ * Where the read side stands, for requests that need it.
+ * - After a start, until the runner has reached the end of the log as it was at start, the read models may be any
+ *   distance behind: requests that need them wait up to CATCH_UP_WAIT_MS, then get 503 `read-model-behind` with the lag.
+ * - From then on, read-your-writes: a query that names the position of a write waits (bounded) until the read side has it.
+ */
 @Injectable()
 export class ReadSide {
   constructor(
@@ -23,6 +58,16 @@ export class ReadSide {
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
+
+  get catchingUp(): boolean {
+    return this.runner.status().catchingUp;
+  }
+
+  /** Resolves once the read models are caught up with the log as it was at start; throws ReadModelBehind if not soon. */
+  async requireCaughtUp(): Promise<void> {
+    if (await this.runner.waitUntilCaughtUp(CATCH_UP_WAIT_MS)) return;
+    throw ReadModelBehind.catchingUp(await this.runner.lag().catch(() => null));
+  }
 
   async catchUp(positionToken: string | undefined): Promise<void> {
     if (positionToken === undefined) return;
@@ -37,7 +82,7 @@ export class ReadSide {
       throw new RequestValidationFailed([{ field: 'position', messages: ['position is beyond the end of the ledger: pass one returned by a command'] }]);
     }
     if (!(await this.runner.waitForPosition(position, this.config.readWaitMs))) {
-      throw new ReadModelBehind(positionToken, this.config.readWaitMs);
+      throw ReadModelBehind.position(positionToken, this.config.readWaitMs);
     }
   }
 }

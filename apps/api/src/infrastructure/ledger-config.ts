@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { SqliteSynchronous } from '@chip-ledger/event-store';
+import type { ProjectionRunnerOptions } from '@chip-ledger/projections';
 
 export type LedgerConfig = {
   readonly port: number;
@@ -20,6 +21,8 @@ export type LedgerConfig = {
   readonly logLevel: string;
   /** Set: `/metrics` answers only to "Authorization: Bearer <token>". Unset: it is open to whoever reaches the port. */
   readonly metricsToken: string | undefined;
+  /** Tuning of the read side's runner; tests also slow it down through it (`beforeBatch`). Not from the environment. */
+  readonly projection?: ProjectionRunnerOptions;
 };
 
 /** `EVENT_STORE_SYNCHRONOUS`: `full` (default) or `normal`, any case; anything else stops the start. */

@@ -1,11 +1,11 @@
 import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
-import { Global, Inject, Module } from '@nestjs/common';
+import { Global, Inject, Logger, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LedgerCommandHandler, systemClock } from '@chip-ledger/application';
 import { EVENT_STORE, openEsdbEventStore, openSqliteEventStore } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
-import { LedgerQueries, ProjectionRunner, ReadModelDb, openReadModelDb } from '@chip-ledger/projections';
+import { LedgerQueries, LiveReadModels, ProjectionRunner } from '@chip-ledger/projections';
 import type { LedgerConfig } from './ledger-config';
 import { CLOCK, LEDGER_CONFIG } from './tokens';
 
@@ -19,23 +19,42 @@ export const openEventStore = (config: LedgerConfig): EventStore => {
   });
 };
 
-/** Read models are local to each API instance: with EventStoreDB, every instance projects the shared log itself. */
-export const openReadModels = (config: LedgerConfig): ReadModelDb => {
+/**
+ * Read models are local to each API instance (with EventStoreDB, every instance projects the shared log itself), in
+ * the current generation of the data directory; a `cli rebuild` publishes a new one, which this process moves to.
+ */
+export const openLiveReadModels = (config: LedgerConfig, store: EventStore): LiveReadModels => {
   mkdirSync(config.dataDir, { recursive: true });
-  return openReadModelDb(join(config.dataDir, 'read-models.sqlite'));
+  const logger = new Logger('ReadModels');
+  return new LiveReadModels(config.dataDir, store, {
+    runner: { holder: `pid ${process.pid}, chip-ledger API`, ...config.projection },
+    onError: (error) => logger.warn(`Could not move to the rebuilt read models yet: ${error instanceof Error ? error.message : String(error)}`),
+  });
 };
+
+/**
+ * Queries that always answer from the current generation: controllers keep one LedgerQueries for the life of the
+ * process, while the generation behind it changes when a rebuild is published. Every call goes to
+ * `live.queries` of the moment, so new query methods need nothing here.
+ */
+const currentQueries = (live: LiveReadModels): LedgerQueries =>
+  new Proxy(Object.create(LedgerQueries.prototype) as LedgerQueries, {
+    get: (_target, property) => {
+      const queries = live.queries;
+      const value: unknown = Reflect.get(queries, property, queries);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(queries) : value;
+    },
+  });
 
 class LedgerLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly runner: ProjectionRunner,
-    private readonly readModels: ReadModelDb,
+    private readonly readModels: LiveReadModels,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
+    await this.readModels.close();
     await this.store.close();
-    this.readModels.close();
   }
 }
 
@@ -49,17 +68,13 @@ export class LedgerInfrastructureModule {
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        { provide: ReadModelDb, useFactory: () => openReadModels(config) },
-        { provide: LedgerQueries, useFactory: (db: ReadModelDb) => new LedgerQueries(db), inject: [ReadModelDb] },
-        {
-          provide: ProjectionRunner,
-          useFactory: (store: EventStore, db: ReadModelDb) => new ProjectionRunner(store, db),
-          inject: [EVENT_STORE, ReadModelDb],
-        },
+        { provide: LiveReadModels, useFactory: (store: EventStore) => openLiveReadModels(config, store), inject: [EVENT_STORE] },
+        { provide: LedgerQueries, useFactory: currentQueries, inject: [LiveReadModels] },
+        { provide: ProjectionRunner, useFactory: (live: LiveReadModels) => live.runner, inject: [LiveReadModels] },
         { provide: LedgerCommandHandler, useFactory: (store: EventStore) => new LedgerCommandHandler(store), inject: [EVENT_STORE] },
         LedgerLifecycle,
       ],
-      exports: [LEDGER_CONFIG, CLOCK, EVENT_STORE, ReadModelDb, LedgerQueries, ProjectionRunner, LedgerCommandHandler],
+      exports: [LEDGER_CONFIG, CLOCK, EVENT_STORE, LiveReadModels, LedgerQueries, ProjectionRunner, LedgerCommandHandler],
     };
   }
 }

@@ -1,13 +1,16 @@
 import type { OnApplicationBootstrap } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
-import { ProjectionRunner } from '@chip-ledger/projections';
+import { LiveReadModels } from '@chip-ledger/projections';
 
-/** The read side follows the log for as long as the application runs. */
+/**
+ * The read side follows the log for as long as the application runs. Starting fails (and with it the application)
+ * when another process projects into the same read models.
+ */
 @Injectable()
 export class ProjectionsStarter implements OnApplicationBootstrap {
-  constructor(private readonly runner: ProjectionRunner) {}
+  constructor(private readonly readModels: LiveReadModels) {}
 
   onApplicationBootstrap(): void {
-    this.runner.start();
+    this.readModels.start();
   }
 }
