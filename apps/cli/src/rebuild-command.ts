@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { basename } from 'node:path';
 import type { EventStore } from '@chip-ledger/event-store';
-import type { ProjectionStatus, RebuildSummary } from '@chip-ledger/projections';
+import type { ProjectionStatus, RebuildOptions, RebuildSummary } from '@chip-ledger/projections';
 import { rebuildReadModels } from '@chip-ledger/projections';
 import { latestLedgerPosition } from '../../api/src/infrastructure/latest-ledger-position';
 
@@ -13,7 +13,7 @@ const perSecond = (events: number, ms: number): number => (ms > 0 ? Math.round((
  * the embedded store (positions count events), proportional to bytes of log on EventStoreDB (positions are offsets).
  * On a terminal only; elsewhere just the summary.
  */
-export const rebuildWithProgress = async (dataDir: string, store: EventStore): Promise<RebuildSummary> => {
+export const rebuildWithProgress = async (dataDir: string, store: EventStore, options: RebuildOptions = {}): Promise<RebuildSummary> => {
   const head = await latestLedgerPosition(store);
   const total = head ? Number(head.commit) : 0;
   const bar = new SingleBar({
@@ -29,7 +29,7 @@ export const rebuildWithProgress = async (dataDir: string, store: EventStore): P
   };
   let summary: RebuildSummary;
   try {
-    summary = await rebuildReadModels(dataDir, store, { onProgress: show });
+    summary = await rebuildReadModels(dataDir, store, { ...options, onProgress: show });
   } finally {
     bar.stop();
   }

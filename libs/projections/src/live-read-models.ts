@@ -32,12 +32,15 @@ export class LiveReadModels {
   private moving: Promise<void> | null = null;
   private closed = false;
   private readonly onError: (error: unknown) => void;
+  private readonly holder: string;
 
+  /** Throws ReadModelsLocked when another process projects into the data directory's current generation. */
   constructor(dataDir: string, store: EventStore, private readonly options: LiveReadModelsOptions = {}) {
     this.directory = new ReadModelDirectory(dataDir);
     this.onError = options.onError ?? (() => undefined);
+    this.holder = options.runner?.holder ?? 'serving';
     this.generation = this.open(this.directory.current());
-    this.runner = new ProjectionRunner(store, this.generation.db, { holder: `pid ${process.pid} serving`, ...options.runner });
+    this.runner = new ProjectionRunner(store, this.generation.db, { ...options.runner, holder: this.holder });
   }
 
   get db(): ReadModelDb {
@@ -48,10 +51,7 @@ export class LiveReadModels {
     return this.generation.queries;
   }
 
-  /**
-   * Starts projecting (throws ReadModelsLocked when another process projects into the current generation), clears
-   * out generations left over, and starts watching for new ones.
-   */
+  /** Starts projecting, clears out generations left over, and starts watching for new ones. */
   start(): void {
     this.runner.start();
     this.cleanUp();
@@ -88,9 +88,10 @@ export class LiveReadModels {
 
   private async moveTo(file: string): Promise<void> {
     const previous = this.generation;
+    let opened: Generation | null = null;
     try {
-      await this.runner.switchTo(file, (name) => new ReadModelDb(name, this.options.db), (db) => {
-        this.generation = { db, queries: new LedgerQueries(db) };
+      await this.runner.switchTo(file, (name) => (opened = this.open(name)).db, (db) => {
+        if (opened?.db === db) this.generation = opened;
       });
     } catch (error) {
       this.onError(error);
@@ -100,8 +101,9 @@ export class LiveReadModels {
     this.cleanUp();
   }
 
+  /** Locked before it is opened: see ReadModelDbOptions.lockAs. */
   private open(file: string): Generation {
-    const db = new ReadModelDb(file, this.options.db);
+    const db = new ReadModelDb(file, { ...this.options.db, lockAs: this.holder });
     return { db, queries: new LedgerQueries(db) };
   }
 

@@ -308,9 +308,10 @@ export class ProjectionRunner {
    * the one being served. Readers never go back in time: the new file is first brought up to the head of the log
    * while this runner keeps following the current one; then following stops, the new file gets whatever the current
    * one had beyond it, and `swap` is called (the caller switches its queries over, in the same turn of the event
-   * loop) before following resumes on the new file. Waiters for a position are kept. The file is locked before it is
-   * opened (with `open`), so nothing removes it meanwhile; throws ReadModelsLocked when another projector still writes
-   * it. On any failure the runner carries on with its current file, and the new one is closed.
+   * loop) before following resumes on the new file. Waiters for a position are kept. `open` should take the file's
+   * lock as it opens it (ReadModelDbOptions.lockAs), else the runner takes it; either way it throws ReadModelsLocked
+   * when another projector still writes the file. On any failure the runner carries on with its current file, and
+   * the new one is closed.
    */
   switchTo(file: string, open: (file: string) => ReadModelDb, swap: (next: ReadModelDb) => void): Promise<void> {
     if (this.rebuilding) return Promise.reject(new Error('The runner is rebuilding its read models'));
@@ -323,10 +324,10 @@ export class ProjectionRunner {
   }
 
   private async switchOnce(file: string, open: (file: string) => ReadModelDb, swap: (next: ReadModelDb) => void): Promise<void> {
-    const nextLock = ReadModelLock.acquire(file, this.holder);
-    let next: ReadModelDb | null = null;
+    const next = open(file);
+    let nextLock: ReadModelLock | null = null;
     try {
-      next = open(file);
+      if (!next.locked) nextLock = ReadModelLock.acquire(file, this.holder);
       const projector = new ReadModelProjector(next, this.options);
       const apply = (batch: readonly RecordedEvent[]) => projector.applyBatch(batch);
       const head = await this.lastLedgerPosition();
@@ -348,9 +349,9 @@ export class ProjectionRunner {
       this.release();
       if (wasRunning) this.follow();
     } catch (error) {
-      if (this.lock !== nextLock) {
-        next?.close();
-        nextLock.release();
+      if (this.readModels !== next) {
+        nextLock?.release();
+        next.close();
       }
       throw error;
     }
@@ -380,10 +381,13 @@ export class ProjectionRunner {
     });
     const subscription = this.store.subscribeToAll(
       { from: projector.checkpoint ?? 'start', filter: LEDGER_STREAM_FILTER, maxBatchSize: batchSize },
-      (batch) => {
+      async (batch) => {
         apply(batch);
         if (reached()) arrived();
         else moreToCome();
+        // A turn for the rest of the process between batches (the embedded store delivers a backlog without one): a
+        // serving process catching a new generation up keeps answering meanwhile.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       },
     );
     try {
@@ -413,8 +417,9 @@ export class ProjectionRunner {
     for (const done of [...this.catchUpWaiters]) done();
   }
 
+  /** Unless the connection holds the file's lock already (ReadModelDbOptions.lockAs), the runner takes it. */
   private takeLock(): void {
-    if (this.lock?.held) return;
+    if (this.readModels.locked || this.lock?.held) return;
     this.lock = ReadModelLock.acquire(this.readModels.file, this.holder);
   }
 

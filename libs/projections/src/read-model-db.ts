@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ReadModelLock } from './read-model-lock';
 
 /**
  * Read-model schema. Read models are disposable (the log is the truth), so a schema change is a version bump: a file
@@ -162,6 +163,12 @@ export type ReadModelDbOptions = {
   readonly synchronous?: 'OFF' | 'NORMAL' | 'FULL';
   /** Page cache, in MiB. Default 64. */
   readonly cacheMb?: number;
+  /**
+   * Set: this connection is the file's writer. Its ReadModelLock is taken before the file is even opened (opening
+   * migrates, which must not happen under another process's feet) and released by close(); the value names the
+   * holder in another projector's error. Unset: a runner on this file takes the lock when it starts writing.
+   */
+  readonly lockAs?: string;
 };
 
 /** A rebuild's way of writing (ReadModelDb.enterBulkLoad): between batches `dropIndexes`, at the end `leave`. */
@@ -173,9 +180,16 @@ export class ReadModelDb {
   /** True when the file's read models were created or recreated on open (a new file, or an older schema). */
   readonly recreated: boolean;
   private readonly synchronous: 'OFF' | 'NORMAL' | 'FULL';
+  private readonly lock: ReadModelLock | null;
 
   constructor(readonly file: string, options: ReadModelDbOptions = {}) {
-    this.connection = new Database(file);
+    this.lock = options.lockAs === undefined ? null : ReadModelLock.acquire(file, options.lockAs);
+    try {
+      this.connection = new Database(file);
+    } catch (error) {
+      this.lock?.release();
+      throw error;
+    }
     this.synchronous = options.synchronous ?? 'NORMAL';
     try {
       this.connection.pragma('journal_mode = WAL');
@@ -186,12 +200,18 @@ export class ReadModelDb {
       this.connection.transaction(() => createSecondaryIndexes(this.connection))();
     } catch (error) {
       this.connection.close();
+      this.lock?.release();
       throw error;
     }
   }
 
   get open(): boolean {
     return this.connection.open;
+  }
+
+  /** This connection holds the file's writer lock (opened with `lockAs`, not closed yet). */
+  get locked(): boolean {
+    return this.lock?.held ?? false;
   }
 
   /**
@@ -241,6 +261,7 @@ export class ReadModelDb {
 
   close(): void {
     if (this.connection.open) this.connection.close();
+    this.lock?.release();
   }
 }
 

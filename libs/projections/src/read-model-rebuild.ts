@@ -38,8 +38,9 @@ export const rebuildReadModels = async (dataDir: string, store: EventStore, opti
   const directory = new ReadModelDirectory(dataDir);
   const previous = directory.current();
   const file = directory.nextGeneration();
-  const db = openReadModelDb(file);
-  const runner = new ProjectionRunner(store, db, { holder: `pid ${process.pid} rebuilding`, ...options });
+  const holder = 'cli rebuild';
+  const db = openReadModelDb(file, { lockAs: holder });
+  const runner = new ProjectionRunner(store, db, { holder, ...options });
   const { onProgress } = options;
   const reporter = onProgress ? setInterval(() => onProgress(runner.status()), options.progressIntervalMs ?? 200) : null;
   let rows: Record<ReadModelTable, number>;

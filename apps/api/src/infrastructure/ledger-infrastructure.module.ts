@@ -27,7 +27,7 @@ export const openLiveReadModels = (config: LedgerConfig, store: EventStore): Liv
   mkdirSync(config.dataDir, { recursive: true });
   const logger = new Logger('ReadModels');
   return new LiveReadModels(config.dataDir, store, {
-    runner: { holder: `pid ${process.pid}, chip-ledger API`, ...config.projection },
+    runner: { holder: 'chip-ledger API', ...config.projection },
     onError: (error) => logger.warn(`Could not move to the rebuilt read models yet: ${error instanceof Error ? error.message : String(error)}`),
   });
 };
