@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '@chip-ledger/event-store';
-import { ProjectionRunner, openReadModelDb } from '@chip-ledger/projections';
+import { ProjectionRunner, ReadModelDirectory, openReadModelDb } from '@chip-ledger/projections';
 import { dumpReadModels } from '../../libs/projections/src/testing/read-side-fixture';
 import type { ServerProcess } from '../support/server-process';
 import { startServerProcess } from '../support/server-process';
@@ -100,7 +100,7 @@ const commandIdsInLog = (file: string): Set<string> => {
 /** The read-model tables whose rows differ from a rebuild of the log into a fresh file. */
 const differencesFromRebuild = async (dataDir: string, scratch: string): Promise<string[]> => {
   const store = openSqliteEventStore({ file: join(dataDir, 'events.sqlite') });
-  const served = openReadModelDb(join(dataDir, 'read-models.sqlite'));
+  const served = openReadModelDb(new ReadModelDirectory(dataDir).current());
   const rebuilt = openReadModelDb(join(scratch, 'rebuilt.sqlite'));
   try {
     await new ProjectionRunner(store, rebuilt).rebuild();

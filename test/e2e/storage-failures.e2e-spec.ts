@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventStore } from '@chip-ledger/event-store';
 import { EVENT_STORE } from '@chip-ledger/event-store';
-import { ReadModelDb } from '@chip-ledger/projections';
+import { LiveReadModels } from '@chip-ledger/projections';
 import type { TestLedger } from '../support/ledger-test-app';
 import { startTestLedger } from '../support/ledger-test-app';
 import type { SmallDisk } from '../support/small-disk';
@@ -27,7 +27,7 @@ describe('API on a disk that fills up (embedded store)', () => {
   let maker: string;
   const connections = () => [
     Reflect.get(ledger.app.get<EventStore>(EVENT_STORE), 'db') as Database.Database,
-    ledger.app.get(ReadModelDb).connection,
+    ledger.app.get(LiveReadModels).db.connection,
   ];
 
   beforeAll(async () => {
