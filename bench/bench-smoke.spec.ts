@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeCompiledServer } from '../test/support/server-process';
 import { DEFAULTS, runBench } from './run-bench';
 
 /** Counters that are rightly zero on a good run; every other number in the report must be a positive figure. */
@@ -16,7 +17,10 @@ const numbersIn = (value: unknown, path: string, out: [string, number][] = []): 
 /** The benchmark still runs end to end (smoke mode: tiny, seconds). No timings are asserted, only that every figure exists. */
 describe('npm run bench --smoke', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chip-ledger-bench-smoke-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    removeCompiledServer();
+  });
 
   it('produces every figure, positive, and writes the JSON report', async () => {
     const out = join(dir, 'results', 'smoke.json');

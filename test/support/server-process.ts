@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,7 +18,7 @@ const repoRoot = (): string => {
   }
 };
 
-let compiled: string | null = null;
+let compiled: { readonly dir: string; readonly entry: string } | null = null;
 
 /**
  * The server's compiled entry point: the one built next to this file when it runs compiled (bench/.build, the crash
@@ -32,9 +32,15 @@ export const serverEntry = (): string => {
     const out = mkdtempSync(join(tmpdir(), 'chip-ledger-server-'));
     execFileSync(join(root, 'node_modules', '.bin', 'swc'),
       ['apps', 'libs', '-d', out, '--copy-files', '--ignore', '**/*.spec.ts,**/testing/**', '--quiet'], { cwd: root, stdio: 'pipe' });
-    compiled = join(out, 'apps', 'api', 'src', 'main.js');
+    compiled = { dir: out, entry: join(out, 'apps', 'api', 'src', 'main.js') };
   }
-  return compiled;
+  return compiled.entry;
+};
+
+/** Removes what `serverEntry` compiled, if anything (call it when the tests that start servers are done). */
+export const removeCompiledServer = (): void => {
+  if (compiled) rmSync(compiled.dir, { recursive: true, force: true });
+  compiled = null;
 };
 
 const freePort = (): Promise<number> => new Promise((resolvePort, reject) => {
