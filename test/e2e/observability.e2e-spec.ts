@@ -1,5 +1,6 @@
-import { decodePosition } from '@chip-ledger/event-store';
-import { ProjectionRunner } from '@chip-ledger/projections';
+import { EVENT_STORE, comparePositions, decodePosition } from '@chip-ledger/event-store';
+import type { EventStore, GlobalPosition, RecordedEvent } from '@chip-ledger/event-store';
+import { LEDGER_STREAM_FILTER, ProjectionRunner } from '@chip-ledger/projections';
 import { LogCapture } from '../../apps/api/src/observability/log-capture';
 import { startEsdbTestServer } from '../esdb/esdb-test-server';
 import { describeOnEachStore } from '../support/ledger-stores';
@@ -17,6 +18,17 @@ const parseMetrics = (text: string): Sample[] => text.split('\n').filter((line) 
 });
 
 const METRICS_TOKEN = 'scrape-token-7f3a';
+
+/** Fakes the clock (Date) only: timers, ticks and I/O run for real. */
+const setDateTo = (now: number): void => {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval',
+      'setTimeout', 'clearTimeout',
+    ],
+  });
+};
 
 /** A sample's value from a scrape, by name and exact label set (undefined: no such sample). */
 type Scrape = (name: string, labels?: Record<string, string>) => number | undefined;
@@ -49,6 +61,13 @@ describeOnEachStore('operating the ledger: structured logs and Prometheus metric
   const manufacture = (assetId: string, headers: Record<string, string> = {}) =>
     ledger.post('/assets', maker, { assetId, kind: 'chip', model: 'nvidia-h200', facilityId: 'fab' }, headers);
   const linesWith = (field: string, value: unknown) => log.lines().filter((line) => line[field] === value);
+  const eventsAfter = async (position: GlobalPosition): Promise<RecordedEvent[]> => {
+    const events: RecordedEvent[] = [];
+    for await (const event of ledger.app.get<EventStore>(EVENT_STORE).readAll({ fromPosition: position, filter: LEDGER_STREAM_FILTER })) {
+      if (comparePositions(event.position, position) > 0) events.push(event);
+    }
+    return events;
+  };
 
   it('logs one JSON line per request: its id (the caller\'s when sane, echoed), route pattern, party, command, outcome, status and duration; never a key', async () => {
     const accepted = await manufacture('gpu-log-1', { 'X-Request-Id': 'trace-accepted-1', 'Idempotency-Key': 'log-1' }).expect(201);
@@ -143,10 +162,19 @@ describeOnEachStore('operating the ledger: structured logs and Prometheus metric
     await runner.stop();
     try {
       for (const id of ['gpu-lag-2', 'gpu-lag-3', 'gpu-lag-4']) await manufacture(id).expect(201);
-      const behind = await scrape();
+      // The oldest event the read models lack was written a moment ago; scraped as if 42 s later, it is 42 s old.
+      const [oldest] = await eventsAfter(decodePosition(written.body.position)!);
+      setDateTo(oldest.created.getTime() + 42_000);
+      let behind: Scrape;
+      try {
+        behind = await scrape();
+      } finally {
+        jest.useRealTimers();
+      }
       expect(behind('ledger_projection_position')).toBe(Number(decodePosition(written.body.position)?.commit));
       expect(behind('ledger_projection_lag_events')).toBe(3);
-      expect(behind('ledger_projection_lag_seconds')).toBeGreaterThanOrEqual(0);
+      expect(behind('ledger_projection_lag_seconds')).toBe(42);
+      expect(behind('ledger_projection_catching_up')).toBe(0);
     } finally {
       runner.start();
     }

@@ -25,7 +25,7 @@ export type StartOptions = {
  */
 export const startServer = async (config: LedgerConfig, options: StartOptions = {}): Promise<NestExpressApplication> => {
   const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: options.logger, abortOnError: false }),
+    await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: options.logger, abortOnError: false, bufferLogs: true }),
     config,
   );
   try {

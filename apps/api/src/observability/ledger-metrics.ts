@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ProjectionLag } from './projection-lag';
+import type { ProjectionLag, ProjectionStatus } from '@chip-ledger/projections';
 import { commandOutcome, peekObservation, routePattern } from './request-observation';
 import { storeErrorKind } from './store-error-kind';
 
@@ -34,6 +34,7 @@ export class LedgerMetrics {
   private readonly projectionPosition: Gauge;
   private readonly projectionLagEvents: Gauge;
   private readonly projectionLagSeconds: Gauge;
+  private readonly projectionCatchingUp: Gauge;
 
   constructor() {
     const registers = [new Registry()];
@@ -70,14 +71,18 @@ export class LedgerMetrics {
     this.projectionLagSeconds = new Gauge({
       name: 'ledger_projection_lag_seconds', help: 'Age of the oldest ledger event not yet in the read models (0: caught up)', registers,
     });
+    this.projectionCatchingUp = new Gauge({
+      name: 'ledger_projection_catching_up', help: '1 while the read side catches up after a start or rebuild (reads answer 503), else 0', registers,
+    });
     this.registry = Registry.merge([processMetrics(), ...registers]);
   }
 
   /** Sets the projection gauges; a measurement that failed (the store did not answer) leaves the last values. */
-  recordProjection(lag: ProjectionLag): void {
-    this.projectionPosition.set(lag.position);
+  recordProjection(status: ProjectionStatus, lag: ProjectionLag): void {
+    this.projectionPosition.set(lag.checkpoint ? Number(lag.checkpoint.commit) : 0);
     this.projectionLagEvents.set(lag.events);
     this.projectionLagSeconds.set(lag.seconds);
+    this.projectionCatchingUp.set(status.catchingUp ? 1 : 0);
   }
 
   /** Counts a request whose answer has been sent, `durationMs` after it arrived. */
