@@ -207,6 +207,13 @@ describe('operating the ledger when its store is gone (EventStoreDB test server 
       const metrics = scrapeOf((await ledger.http().get('/metrics').expect(200)).text);
       expect(metrics('ledger_store_errors_total', { kind: 'unavailable' })).toBe(5);
       expect(metrics('ledger_commands_total', { type: 'ManufactureAsset', outcome: 'failed' })).toBe(5);
+      // The read side's subscription went with the server: counted, and its cause logged (once).
+      let readSideFailures: number | undefined;
+      for (let attempt = 0; attempt < 200 && !readSideFailures; attempt++) {
+        readSideFailures = scrapeOf((await ledger.http().get('/metrics').expect(200)).text)('ledger_projection_errors_total');
+        if (!readSideFailures) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(readSideFailures).toBeGreaterThan(0);
 
       // Closing flushes the repeat counts not yet logged.
       await ledger.close();
@@ -222,6 +229,9 @@ describe('operating the ledger when its store is gone (EventStoreDB test server 
       ]);
       // Each request still has its access line (at warn: the server is fine, its store is not).
       expect(log.lines().filter((line) => line.msg === 'request failed' && line.route === '/assets')).toHaveLength(5);
+      const readSide = log.lines().filter((line) => line.msg === 'The read side could not follow the log; it retries');
+      expect(readSide).toHaveLength(new Set(readSide.map((line) => line.errorKey)).size);
+      expect(readSide[0]).toMatchObject({ level: 'warn', errorKey: expect.stringMatching(/^read side \(/), err: expect.any(Object) });
     } finally {
       if (!closed) await ledger.close();
       await server.stop();

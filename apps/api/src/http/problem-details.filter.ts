@@ -5,7 +5,7 @@ import { CustodyError } from '@chip-ledger/domain';
 import { AppendTooLarge, StoreFull, StoreUnavailable, StreamDeleted, sqliteStorageFailure } from '@chip-ledger/event-store';
 import { InvalidCursor, InvalidTime } from '@chip-ledger/projections';
 import { Unauthenticated } from '../auth/unauthenticated';
-import { RepeatedErrorLog } from '../observability/repeated-error-log';
+import { RepeatedErrorLog, errorKey } from '../observability/repeated-error-log';
 import { noteProblem } from '../observability/request-observation';
 import { ReadModelBehind } from './read-side';
 import { RequestValidationFailed } from './validation';
@@ -94,10 +94,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   /** Every 5xx is logged with its cause, once per interval per kind of error (see RepeatedErrorLog). */
   private logServerSide(error: unknown, problem: Problem, requestId: unknown): void {
-    const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     this.errors.report({
-      // Digits vary between occurrences of the same failure (positions, sizes, ports); they do not make it another.
-      key: `${problem.code} (${cause.replace(/\d+/g, 'N').slice(0, 200)})`,
+      key: errorKey(problem.code, error),
       level: problem.status === 500 ? 'error' : 'warn',
       error,
       message: problem.status === 500 ? 'Unexpected error answered 500' : `Answered ${problem.status} ${problem.code}`,

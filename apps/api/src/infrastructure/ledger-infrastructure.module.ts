@@ -6,6 +6,7 @@ import { LedgerCommandHandler, systemClock } from '@chip-ledger/application';
 import { EVENT_STORE, openEsdbEventStore, openSqliteEventStore } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
 import { LedgerQueries, LiveReadModels, ProjectionRunner } from '@chip-ledger/projections';
+import { ReadSideFailures } from '../observability/read-side-failures';
 import type { LedgerConfig } from './ledger-config';
 import { CLOCK, LEDGER_CONFIG } from './tokens';
 
@@ -23,11 +24,11 @@ export const openEventStore = (config: LedgerConfig): EventStore => {
  * Read models are local to each API instance (with EventStoreDB, every instance projects the shared log itself), in
  * the current generation of the data directory; a `cli rebuild` publishes a new one, which this process moves to.
  */
-export const openLiveReadModels = (config: LedgerConfig, store: EventStore): LiveReadModels => {
+export const openLiveReadModels = (config: LedgerConfig, store: EventStore, failures: ReadSideFailures): LiveReadModels => {
   mkdirSync(config.dataDir, { recursive: true });
   const logger = new Logger('ReadModels');
   return new LiveReadModels(config.dataDir, store, {
-    runner: { holder: 'chip-ledger API', ...config.projection },
+    runner: { holder: 'chip-ledger API', onError: failures.report, ...config.projection },
     onError: (error) => logger.warn(`Could not move to the rebuilt read models yet: ${error instanceof Error ? error.message : String(error)}`),
   });
 };
@@ -68,7 +69,11 @@ export class LedgerInfrastructureModule {
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
-        { provide: LiveReadModels, useFactory: (store: EventStore) => openLiveReadModels(config, store), inject: [EVENT_STORE] },
+        {
+          provide: LiveReadModels,
+          useFactory: (store: EventStore, failures: ReadSideFailures) => openLiveReadModels(config, store, failures),
+          inject: [EVENT_STORE, ReadSideFailures],
+        },
         { provide: LedgerQueries, useFactory: currentQueries, inject: [LiveReadModels] },
         { provide: ProjectionRunner, useFactory: (live: LiveReadModels) => live.runner, inject: [LiveReadModels] },
         { provide: LedgerCommandHandler, useFactory: (store: EventStore) => new LedgerCommandHandler(store), inject: [EVENT_STORE] },

@@ -35,6 +35,7 @@ export class LedgerMetrics {
   private readonly projectionLagEvents: Gauge;
   private readonly projectionLagSeconds: Gauge;
   private readonly projectionCatchingUp: Gauge;
+  private readonly projectionErrors: Counter;
 
   constructor() {
     const registers = [new Registry()];
@@ -74,6 +75,9 @@ export class LedgerMetrics {
     this.projectionCatchingUp = new Gauge({
       name: 'ledger_projection_catching_up', help: '1 while the read side catches up after a start or rebuild (reads answer 503), else 0', registers,
     });
+    this.projectionErrors = new Counter({
+      name: 'ledger_projection_errors_total', help: 'Failures of the read side to follow the log (it retries by itself)', registers,
+    });
     this.registry = Registry.merge([processMetrics(), ...registers]);
   }
 
@@ -83,6 +87,10 @@ export class LedgerMetrics {
     this.projectionLagEvents.set(lag.events);
     this.projectionLagSeconds.set(lag.seconds);
     this.projectionCatchingUp.set(status.catchingUp ? 1 : 0);
+  }
+
+  projectionFailed(): void {
+    this.projectionErrors.inc();
   }
 
   /** Counts a request whose answer has been sent, `durationMs` after it arrived. */

@@ -6,6 +6,7 @@ import type { LedgerConfig } from '../infrastructure/ledger-config';
 import { createLedgerLogger } from './ledger-logger';
 import { LedgerMetrics } from './ledger-metrics';
 import { MetricsController } from './metrics.controller';
+import { ReadSideFailures } from './read-side-failures';
 import { RepeatedErrorLog } from './repeated-error-log';
 import { observeRequests } from './observe-requests';
 
@@ -30,8 +31,9 @@ export class ObservabilityModule {
         { provide: LedgerMetrics, useFactory: () => new LedgerMetrics() },
         { provide: REQUEST_OBSERVER, useFactory: (metrics: LedgerMetrics) => observeRequests(logger, metrics), inject: [LedgerMetrics] },
         { provide: RepeatedErrorLog, useFactory: () => new RepeatedErrorLog(logger) },
+        ReadSideFailures,
       ],
-      exports: [LEDGER_LOGGER, LedgerMetrics, RepeatedErrorLog],
+      exports: [LEDGER_LOGGER, LedgerMetrics, RepeatedErrorLog, ReadSideFailures],
     };
   }
 }

@@ -3,6 +3,15 @@ import type { Logger } from 'pino';
 
 export const REPEAT_INTERVAL_MS = 10_000;
 
+/**
+ * The key of an error for `report`: what failed and why. Digits vary between occurrences of one failure (positions,
+ * sizes, ports) without making it another, so they are masked.
+ */
+export const errorKey = (what: string, error: unknown): string => {
+  const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `${what} (${cause.replace(/\d+/g, 'N').slice(0, 200)})`;
+};
+
 type Repeats = { readonly level: ErrorReport['level']; count: number; since: number; readonly timer: NodeJS.Timeout };
 
 export type ErrorReport = {
