@@ -3,3 +3,5 @@ export * from './clock';
 export * from './ledger-command';
 export * from './ledger-command-handler';
 export * from './stream-reader';
+export * from './command-settlement';
+export * from './claim-settler';

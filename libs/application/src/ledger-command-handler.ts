@@ -4,10 +4,13 @@ import {
   initialAssetState, initialFacilityState, initialPartyState, loadAssetScope, partyStream,
 } from '@chip-ledger/domain';
 import type { EventMetadata, EventStore, GlobalPosition, RecordedEvent, StreamWrite } from '@chip-ledger/event-store';
-import { WrongExpectedRevision, deterministicEventId } from '@chip-ledger/event-store';
+import {
+  WrongExpectedRevision, commandIdOf, commitStreamOf, deterministicEventId, planIn, trailingClaim, withClaims,
+} from '@chip-ledger/event-store';
 import { ConcurrencyConflict, StaleRevision } from './application.errors';
 import type { LedgerCommand } from './ledger-command';
 import { isPartyCommand, targetStreamOf } from './ledger-command';
+import { settleCommand } from './command-settlement';
 import { DEFAULT_CACHED_EVENTS, StreamCache, StreamReader } from './stream-reader';
 
 export type CommandOptions = {
@@ -32,6 +35,11 @@ export type CommandResult = {
 
 const SCHEMA_VERSION = 1;
 const MAX_ATTEMPTS = 3;
+/** Each settlement finishes or undoes one interrupted command: more in a row than this means something is wrong. */
+const MAX_SETTLEMENTS = 8;
+
+/** The attempt met another command's unsettled claims and settled them: it starts again on fresh reads. */
+class ClaimsSettled extends Error {}
 
 /**
  * Facilities and parties are registered once and never change in any way an asset decision consults (a facility's
@@ -69,10 +77,15 @@ export class LedgerCommandHandler {
 
   async execute(command: LedgerCommand, options: CommandOptions = {}): Promise<CommandResult> {
     const target = targetStreamOf(command);
+    let settlements = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(command, target, options);
       } catch (error) {
+        if (error instanceof ClaimsSettled && ++settlements <= MAX_SETTLEMENTS) {
+          attempt--;
+          continue;
+        }
         if (!(error instanceof WrongExpectedRevision)) throw error;
         if (options.expectedRevision !== undefined && error.streamName === target) {
           throw new StaleRevision(target, options.expectedRevision, typeof error.actual === 'bigint' ? error.actual : null);
@@ -113,7 +126,7 @@ export class LedgerCommandHandler {
     }
     const results = writes.length === 1
       ? [await this.store.appendToStream(writes[0].streamName, writes[0].events, writes[0].expectedRevision)]
-      : await this.store.appendToStreams(writes);
+      : await this.store.appendToStreams(withClaims(command.metadata.commandId, target, writes));
     const last = results[results.length - 1];
     return {
       commandId: command.metadata.commandId,
@@ -138,12 +151,34 @@ export class LedgerCommandHandler {
       return [{ streamName: stream, events: decideParty(command, await reader.state(stream, evolveParty, initialPartyState())) }];
     }
     const scope = await loadAssetScope(command, {
-      asset: (id) => reader.state(assetStream(id), evolveAssetAt, initialAssetState()),
+      asset: async (id) => {
+        await this.settleTrailingClaims(assetStream(id), reader);
+        return reader.state(assetStream(id), evolveAssetAt, initialAssetState());
+      },
       facility: (id) =>
         this.references.facility(id, () => reader.state(facilityStream(id), evolveFacility, initialFacilityState())),
       party,
     });
     return decideAsset(command, scope);
+  }
+
+  /**
+   * An asset's stream may end with a claim of a multi-stream command whose commit (on another stream) is not written:
+   * the command was interrupted, or is being written right now. Deciding on such a state would build on a command
+   * that may yet be undone, so it is settled first (finished, or its claims released) and the attempt starts over.
+   * Finishing alongside the command's own writer is harmless: the same ids at the same revisions.
+   */
+  private async settleTrailingClaims(streamName: string, reader: StreamReader): Promise<void> {
+    const claim = trailingClaim((await reader.read(streamName)).events);
+    const commandId = claim && commandIdOf(claim);
+    const commitStream = claim && commitStreamOf(claim);
+    if (!claim || commandId === null || commitStream === null) return;
+    if ((await reader.read(commitStream)).events.some((event) => commandIdOf(event) === commandId)) return;
+    const planStream = typeof claim.metadata.planStream === 'string' ? claim.metadata.planStream : streamName;
+    const plan = planIn(commandId, commitStream, (await reader.read(planStream)).events);
+    if (!plan) return; // not written by this design (no plan): nothing to settle it from
+    await settleCommand(this.store, plan);
+    throw new ClaimsSettled();
   }
 
   private metadataFor(command: LedgerCommand, options: CommandOptions): EventMetadata {

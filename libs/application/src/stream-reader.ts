@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '@chip-ledger/event-store';
+import { withoutReleasedClaims } from '@chip-ledger/event-store';
 
 export type LoadedStream = { readonly events: readonly RecordedEvent[]; readonly revision: bigint | null };
 
@@ -87,9 +88,12 @@ export class StreamReader {
     return loaded;
   }
 
-  /** The stream's state; `evolve` also gets each event's business time (its envelope's occurredAt). */
+  /**
+   * The stream's state; `evolve` also gets each event's business time (its envelope's occurredAt). Claims of
+   * multi-stream commands that were released are left out, as if never written.
+   */
   async state<S, E>(streamName: string, evolve: (state: S, event: E, occurredAt: string) => S, initial: S): Promise<S> {
-    const { events } = await this.read(streamName);
+    const events = withoutReleasedClaims((await this.read(streamName)).events);
     return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E, occurredAtOf(event)), initial);
   }
 

@@ -5,3 +5,4 @@ export * from './position';
 export * from './sqlite/sqlite-event-store';
 export * from './esdb/esdb-event-store';
 export * from './sqlite/sqlite-storage-errors';
+export * from './command-claims';

@@ -6,12 +6,12 @@ import { ReadModelLock } from './read-model-lock';
  * at another version has its read models dropped and recreated, its checkpoint with them, and the runner replays the
  * log from the start. Version 0 is a new file.
  */
-export const READ_MODEL_SCHEMA_VERSION = 2;
+export const READ_MODEL_SCHEMA_VERSION = 3;
 
 /** Tables the projection owns, in a stable order (rebuild truncates these; tests dump them). */
 export const READ_MODEL_TABLES = [
   'assets', 'asset_events', 'timeline', 'asset_parties', 'facility_inventory', 'parties', 'facilities', 'api_keys',
-  'projection_checkpoint',
+  'projection_checkpoint', 'pending_claims',
 ] as const;
 export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
 
@@ -133,6 +133,16 @@ const SCHEMA = `
     commit_position TEXT NOT NULL,
     prepare_position TEXT NOT NULL,
     updated_at TEXT NOT NULL
+  );
+
+  -- Claims of multi-stream commands seen before their commit (docs/adr/0001-multi-stream-commands.md): applied just
+  -- before the commit, dropped on a release. Kept with the checkpoint, which may pass them.
+  CREATE TABLE pending_claims (
+    command_id TEXT NOT NULL,
+    pos_commit TEXT NOT NULL,
+    pos_prepare TEXT NOT NULL,
+    event TEXT NOT NULL,
+    PRIMARY KEY (command_id, pos_commit, pos_prepare)
   );
 `;
 

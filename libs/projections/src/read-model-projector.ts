@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Asset, AssetEvent, AssetFlag, AssetKind, AssetStatus } from '@chip-ledger/domain';
 import { evolveAsset, initialAssetState, isContainerKind } from '@chip-ledger/domain';
 import type { GlobalPosition, JsonObject, RecordedEvent } from '@chip-ledger/event-store';
-import { comparePositions, encodePosition } from '@chip-ledger/event-store';
+import { CLAIM_RELEASED, commandIdOf, commitStreamOf, comparePositions, encodePosition } from '@chip-ledger/event-store';
 import { BulkInsert } from './bulk-insert';
 import type { ReadModelDb } from './read-model-db';
 import { READ_MODEL_TABLES } from './read-model-db';
@@ -111,6 +111,8 @@ export class ReadModelProjector {
   private readonly partyLinks = new Map<string, Set<string>>();
   private readonly jsonMemo = new WeakMap<object, string>();
   private checkpointValue: GlobalPosition | null;
+  /** Commands whose claims are held in `pending_claims`, waiting for their commit. */
+  private readonly pendingCommands = new Set<string>();
   /**
    * Every asset in the file is in `nodes` (the tables were empty when the cache was, and nothing was evicted since):
    * a miss means no such asset, and no query is needed to say so. True after `reset`, the start of every rebuild.
@@ -157,6 +159,11 @@ export class ReadModelProjector {
         'SELECT facility_id, country, operator_id FROM facilities'),
       selectCheckpoint: db.prepare<[string], CheckpointRow>(
         'SELECT commit_position, prepare_position FROM projection_checkpoint WHERE name = ?'),
+      selectPendingCommands: db.prepare<[], string>('SELECT DISTINCT command_id FROM pending_claims').pluck(),
+      selectPendingClaims: db.prepare<[string], string>(
+        'SELECT event FROM pending_claims WHERE command_id = ? ORDER BY length(pos_commit), pos_commit, length(pos_prepare), pos_prepare').pluck(),
+      insertPendingClaim: db.prepare('INSERT OR IGNORE INTO pending_claims (command_id, pos_commit, pos_prepare, event) VALUES (?, ?, ?, ?)'),
+      deletePendingClaims: db.prepare('DELETE FROM pending_claims WHERE command_id = ?'),
       writeCheckpoint: db.prepare(`INSERT INTO projection_checkpoint (name, commit_position, prepare_position, updated_at)
         VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET commit_position = excluded.commit_position,
         prepare_position = excluded.prepare_position, updated_at = excluded.updated_at`),
@@ -171,6 +178,7 @@ export class ReadModelProjector {
     this.checkpointValue = this.readCheckpoint();
     this.complete = this.checkpointValue === null && db.prepare('SELECT 1 FROM assets LIMIT 1').get() === undefined;
     this.loadCountries();
+    this.loadPendingCommands();
     this.applyInTransaction = db.transaction((events: readonly RecordedEvent[]) => this.applyAll(events));
   }
 
@@ -220,6 +228,45 @@ export class ReadModelProjector {
     if (!this.db.open) return; // closed under us: whoever opens the file again starts from what it holds
     this.checkpointValue = this.readCheckpoint();
     this.loadCountries();
+    this.loadPendingCommands();
+  }
+
+  private loadPendingCommands(): void {
+    this.pendingCommands.clear();
+    for (const commandId of this.statements.selectPendingCommands.all()) this.pendingCommands.add(commandId);
+  }
+
+  /**
+   * Claims of a multi-stream command wait for its commit (the event on its target stream) and are applied just
+   * before it, in the order written; a release drops them. So no read model ever shows half a command.
+   * Returns true when the event was held or dropped rather than applied.
+   */
+  private holdsClaim(event: RecordedEvent): boolean {
+    const commandId = commandIdOf(event);
+    if (commandId === null) return false;
+    if (event.type === CLAIM_RELEASED) {
+      const released = event.data.commandId as string;
+      if (this.pendingCommands.delete(released)) this.statements.deletePendingClaims.run(released);
+      return true;
+    }
+    if (commitStreamOf(event) !== null) {
+      this.pendingCommands.add(commandId);
+      this.statements.insertPendingClaim.run(commandId, event.position.commit.toString(), event.position.prepare.toString(),
+        JSON.stringify({ ...event, revision: event.revision.toString(), created: event.created.toISOString(),
+          position: { commit: event.position.commit.toString(), prepare: event.position.prepare.toString() } }));
+      return true;
+    }
+    if (this.pendingCommands.delete(commandId)) {
+      for (const json of this.statements.selectPendingClaims.all(commandId)) {
+        const held = JSON.parse(json) as RecordedEvent & { revision: string; created: string; position: { commit: string; prepare: string } };
+        this.applyAssetEvent({
+          ...held, revision: BigInt(held.revision), created: new Date(held.created),
+          position: { commit: BigInt(held.position.commit), prepare: BigInt(held.position.prepare) },
+        });
+      }
+      this.statements.deletePendingClaims.run(commandId);
+    }
+    return false;
   }
 
   private readCheckpoint(): GlobalPosition | null {
@@ -275,7 +322,7 @@ export class ReadModelProjector {
         this.operators.set(data.facilityId as string, data.operatorId as string);
         return;
       default:
-        if (event.streamName.startsWith(ASSET_STREAM_PREFIX)) this.applyAssetEvent(event);
+        if (event.streamName.startsWith(ASSET_STREAM_PREFIX) && !this.holdsClaim(event)) this.applyAssetEvent(event);
     }
   }
 

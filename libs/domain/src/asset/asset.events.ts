@@ -44,17 +44,24 @@ export type LocationAttested = Event<'LocationAttested', {
   expectedFacilityId: string | null; matches: boolean;
 }>;
 
+/**
+ * Undoes the claims (the events on streams other than its target) of a multi-stream command whose commit, the event on
+ * its target stream, can no longer be written. `commandId` names the command; a reader folds the asset's stream
+ * without that command's claims (docs/adr/0001-multi-stream-commands.md).
+ */
+export type ClaimReleased = Event<'ClaimReleased', { assetId: string; commandId: string }>;
+
 export type AssetEvent =
   | AssetManufactured | AssetsPacked | AssetsUnpacked | AssetPackedInto | AssetUnpackedFrom
   | AssetShipped | AssetReceived | CustomsHeld | CustomsCleared | OwnershipTransferred
   | AssetInstalled | AssetUninstalled | AssetReportedMissing | AssetRecovered
-  | AssetDecommissioned | AssetDestroyed | LocationAttested;
+  | AssetDecommissioned | AssetDestroyed | LocationAttested | ClaimReleased;
 
 export const ASSET_EVENT_TYPES: readonly AssetEvent['type'][] = [
   'AssetManufactured', 'AssetsPacked', 'AssetsUnpacked', 'AssetPackedInto', 'AssetUnpackedFrom',
   'AssetShipped', 'AssetReceived', 'CustomsHeld', 'CustomsCleared', 'OwnershipTransferred',
   'AssetInstalled', 'AssetUninstalled', 'AssetReportedMissing', 'AssetRecovered',
-  'AssetDecommissioned', 'AssetDestroyed', 'LocationAttested',
+  'AssetDecommissioned', 'AssetDestroyed', 'LocationAttested', 'ClaimReleased',
 ];
 
 /**
@@ -69,7 +76,7 @@ export const ASSET_EVENT_EFFECTS = {
   AssetUnpackedFrom: 'change', AssetShipped: 'change', AssetReceived: 'change', CustomsHeld: 'change',
   CustomsCleared: 'change', OwnershipTransferred: 'change', AssetInstalled: 'change', AssetUninstalled: 'change',
   AssetReportedMissing: 'change', AssetRecovered: 'change', AssetDecommissioned: 'change', AssetDestroyed: 'change',
-  LocationAttested: 'observation',
+  LocationAttested: 'observation', ClaimReleased: 'observation',
 } as const satisfies Record<AssetEvent['type'], 'change' | 'observation'>;
 
 export const isObservation = (type: string): boolean =>

@@ -68,6 +68,9 @@ export const evolveAsset = (state: AssetState, event: AssetEvent): AssetState =>
       return { ...asset, status: 'destroyed' };
     case 'LocationAttested':
       return event.data.matches ? asset : { ...asset, flags: flagged(asset, 'location-mismatch') };
+    case 'ClaimReleased':
+      // The released claims are left out of the fold by whoever reads the stream (they carry the command's id).
+      return asset;
     default: {
       const unknown: never = event;
       return unknown;

@@ -1,0 +1,130 @@
+import type { EventStore, GlobalPosition, RecordedEvent, StoreSubscription } from '@chip-ledger/event-store';
+import { CLAIM_RELEASED, commandIdOf, commitStreamOf, comparePositions, planIn } from '@chip-ledger/event-store';
+import type { Settlement } from './command-settlement';
+import { settleCommand } from './command-settlement';
+
+/** Where the settler's checkpoint is kept: in the event store, so any process can take over. */
+export const SETTLER_STREAM = 'ledger-settler';
+const CHECKPOINT_TYPE = 'SettlerCheckpoint';
+
+/** Long enough for a command's own writer to finish (server write timeout 2 s, the adapter's bounded retries). */
+export const DEFAULT_SETTLE_AFTER_MS = 10_000;
+
+export type ClaimSettlerOptions = {
+  /** A claim whose commit has not been seen this long after the claim was is settled. */
+  readonly settleAfterMs?: number;
+  readonly checkIntervalMs?: number;
+  readonly checkpointEveryMs?: number;
+  readonly onSettled?: (commandId: string, outcome: Settlement) => void;
+  readonly onError?: (error: unknown) => void;
+};
+
+type Unsettled = {
+  readonly commitStream: string;
+  readonly planStream: string;
+  readonly seenAt: number;
+  /** The position delivered just before the command's first claim: the checkpoint may not pass it. */
+  readonly before: GlobalPosition | 'start';
+};
+
+/**
+ * The process manager that completes or undoes interrupted multi-stream commands without the client
+ * (docs/adr/0001-multi-stream-commands.md). It follows the asset streams from its checkpoint, notes each command whose
+ * claims it sees, forgets it when its commit or its release comes by, and settles it once it has waited
+ * `settleAfterMs`. Settling is idempotent, so several settlers (one per API instance) may run side by side.
+ */
+export class ClaimSettler {
+  private readonly unsettled = new Map<string, Unsettled>();
+  private last: GlobalPosition | 'start' = 'start';
+  private subscription: StoreSubscription | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
+  private savedAt = 0;
+  private saved: string | null = null;
+  private readonly settleAfterMs: number;
+
+  constructor(private readonly store: EventStore, private readonly options: ClaimSettlerOptions = {}) {
+    this.settleAfterMs = options.settleAfterMs ?? DEFAULT_SETTLE_AFTER_MS;
+  }
+
+  /** Commands seen with claims and no commit or release yet. */
+  get pending(): number {
+    return this.unsettled.size;
+  }
+
+  async start(): Promise<void> {
+    const [checkpoint] = await this.store.readStream(SETTLER_STREAM, { direction: 'backwards', maxCount: 1 });
+    if (checkpoint) {
+      this.last = { commit: BigInt(checkpoint.data.commit as string), prepare: BigInt(checkpoint.data.prepare as string) };
+      this.saved = `${this.last.commit}:${this.last.prepare}`;
+    }
+    this.subscription = this.store.subscribeToAll(
+      { from: this.last, filter: { streamNamePrefixes: ['asset-'] } }, (batch) => this.note(batch));
+    this.subscription.done.catch((error: unknown) => this.options.onError?.(error));
+    this.timer = setInterval(() => void this.check(), this.options.checkIntervalMs ?? 1_000);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.subscription?.close();
+    this.subscription = null;
+    await this.checking;
+  }
+
+  /** Settles, now, every noted command that has waited long enough; resolves when done. */
+  check(): Promise<void> {
+    this.checking ??= this.settleDue().catch((error: unknown) => this.options.onError?.(error)).finally(() => {
+      this.checking = null;
+    });
+    return this.checking;
+  }
+
+  private note(batch: readonly RecordedEvent[]): void {
+    for (const event of batch) {
+      const commandId = commandIdOf(event);
+      if (event.type === CLAIM_RELEASED) {
+        this.unsettled.delete(event.data.commandId as string);
+      } else if (commandId !== null) {
+        const commitStream = commitStreamOf(event);
+        if (commitStream !== null) {
+          if (!this.unsettled.has(commandId)) {
+            const planStream = typeof event.metadata.planStream === 'string' ? event.metadata.planStream : event.streamName;
+            this.unsettled.set(commandId, { commitStream, planStream, seenAt: Date.now(), before: this.last });
+          }
+        } else if (this.unsettled.get(commandId)?.commitStream === event.streamName) {
+          this.unsettled.delete(commandId);
+        }
+      }
+      this.last = event.position;
+    }
+  }
+
+  private async settleDue(): Promise<void> {
+    const now = Date.now();
+    for (const [commandId, claim] of [...this.unsettled]) {
+      if (now - claim.seenAt < this.settleAfterMs) continue;
+      const plan = planIn(commandId, claim.commitStream, await this.store.readStream(claim.planStream));
+      if (plan) this.options.onSettled?.(commandId, await settleCommand(this.store, plan));
+      this.unsettled.delete(commandId);
+    }
+    await this.saveCheckpoint();
+  }
+
+  private async saveCheckpoint(): Promise<void> {
+    const earlier = (a: GlobalPosition | 'start', b: GlobalPosition | 'start') =>
+      a === 'start' || (b !== 'start' && comparePositions(a, b) < 0) ? a : b;
+    const oldest = [...this.unsettled.values()].reduce<GlobalPosition | 'start' | null>(
+      (low, claim) => (low === null ? claim.before : earlier(claim.before, low)), null);
+    const checkpoint = oldest ?? this.last;
+    if (checkpoint === 'start') return;
+    const key = `${checkpoint.commit}:${checkpoint.prepare}`;
+    if (key === this.saved || Date.now() - this.savedAt < (this.options.checkpointEveryMs ?? 5_000)) return;
+    await this.store.appendToStream(SETTLER_STREAM, [{
+      id: globalThis.crypto.randomUUID(), type: CHECKPOINT_TYPE,
+      data: { commit: checkpoint.commit.toString(), prepare: checkpoint.prepare.toString() }, metadata: {},
+    }], 'any');
+    this.saved = key;
+    this.savedAt = Date.now();
+  }
+}
