@@ -48,7 +48,7 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('a multi-stream command
     handler = new LedgerCommandHandler(opened.store);
     commands = new CommandFactory();
     await seedLedger(handler, commands);
-    for (const [assetId, assetKind, model] of [['board-1', 'board', 'HGX'], ['chip-1', 'chip', 'nvidia-h100-sxm'], ['chip-2', 'chip', 'nvidia-h100-sxm']]) {
+    for (const [assetId, assetKind, model] of [['board-1', 'board', 'HGX'], ['chip-1', 'chip', 'nvidia-h100-sxm'], ['chip-2', 'chip', 'nvidia-h100-sxm']] as const) {
       await handler.execute(commands.make('maker', 'ManufactureAsset', { assetId, kind: assetKind, model, facilityId: 'fab' }));
     }
   });

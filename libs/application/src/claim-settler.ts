@@ -40,6 +40,7 @@ export class ClaimSettler {
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
   private savedAt = 0;
+  private stopped = false;
   private saved: string | null = null;
   private readonly settleAfterMs: number;
 
@@ -58,17 +59,30 @@ export class ClaimSettler {
       this.last = { commit: BigInt(checkpoint.data.commit as string), prepare: BigInt(checkpoint.data.prepare as string) };
       this.saved = `${this.last.commit}:${this.last.prepare}`;
     }
-    this.subscription = this.store.subscribeToAll(
-      { from: this.last, filter: { streamNamePrefixes: ['asset-'] } }, (batch) => this.note(batch));
-    this.subscription.done.catch((error: unknown) => this.options.onError?.(error));
+    if (this.stopped) return;
+    this.subscribe();
     this.timer = setInterval(() => void this.check(), this.options.checkIntervalMs ?? 1_000);
   }
 
+  /** From where it got to; a dropped subscription (the store went away) is taken up again a second later. */
+  private subscribe(): void {
+    if (this.stopped) return;
+    const subscription = this.store.subscribeToAll(
+      { from: this.last, filter: { streamNamePrefixes: ['asset-'] } }, (batch) => this.note(batch));
+    this.subscription = subscription;
+    subscription.done.catch((error: unknown) => {
+      this.options.onError?.(error);
+      if (this.subscription === subscription) setTimeout(() => this.subscribe(), 1_000).unref();
+    });
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.subscription?.close();
+    const subscription = this.subscription;
     this.subscription = null;
+    await subscription?.close();
     await this.checking;
   }
 

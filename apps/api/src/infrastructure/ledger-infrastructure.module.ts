@@ -1,8 +1,8 @@
-import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
+import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Logger, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LedgerCommandHandler, systemClock } from '@chip-ledger/application';
+import { ClaimSettler, LedgerCommandHandler, systemClock } from '@chip-ledger/application';
 import { EVENT_STORE, openEsdbEventStore, openSqliteEventStore } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
 import { LedgerQueries, LiveReadModels, ProjectionRunner } from '@chip-ledger/projections';
@@ -47,13 +47,28 @@ const currentQueries = (live: LiveReadModels): LedgerQueries =>
     },
   });
 
-class LedgerLifecycle implements OnApplicationShutdown {
+class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ClaimSettler');
+  /** Completes or undoes multi-stream commands interrupted between their appends (docs/adr/0001). EventStoreDB only. */
+  private settler: ClaimSettler | null = null;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: LiveReadModels,
   ) {}
 
+  onApplicationBootstrap(): void {
+    if (this.store.info.kind !== 'eventstoredb') return; // the embedded store writes a command's streams atomically
+    const settler = new ClaimSettler(this.store, {
+      onSettled: (commandId, outcome) => this.logger.warn(`interrupted command ${commandId} ${outcome}`),
+      onError: (error) => this.logger.warn(`settler: ${(error as Error).message}`),
+    });
+    this.settler = settler;
+    settler.start().catch((error: unknown) => this.logger.warn(`settler not started: ${(error as Error).message}`));
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.settler?.stop();
     await this.readModels.close();
     await this.store.close();
   }
