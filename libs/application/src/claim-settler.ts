@@ -1,11 +1,31 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { EventStore, GlobalPosition, RecordedEvent, StoreSubscription } from '@chip-ledger/event-store';
 import { CLAIM_RELEASED, commandIdOf, commitStreamOf, comparePositions, planIn } from '@chip-ledger/event-store';
 import type { Settlement } from './command-settlement';
 import { settleCommand } from './command-settlement';
 
-/** Where the settler's checkpoint is kept: in the event store, so any process can take over. */
-export const SETTLER_STREAM = 'ledger-settler';
-const CHECKPOINT_TYPE = 'SettlerCheckpoint';
+/**
+ * Where a settler keeps its checkpoint: the position it may start again from (it never passes an unsettled claim).
+ * Not in the event log: a checkpoint is not a fact of the ledger, and appending it would move the log's head under
+ * readers that wait for it. Without one, a settler reads the asset streams from the start.
+ */
+export type SettlerCheckpoint = {
+  load(): GlobalPosition | null;
+  save(position: GlobalPosition): void;
+};
+
+/** The checkpoint as a small JSON file, replaced atomically (written aside, then renamed over). */
+export const fileSettlerCheckpoint = (file: string): SettlerCheckpoint => ({
+  load: () => {
+    if (!existsSync(file)) return null;
+    const { commit, prepare } = JSON.parse(readFileSync(file, 'utf8')) as { commit: string; prepare: string };
+    return { commit: BigInt(commit), prepare: BigInt(prepare) };
+  },
+  save: (position) => {
+    writeFileSync(`${file}.next`, JSON.stringify({ commit: position.commit.toString(), prepare: position.prepare.toString() }));
+    renameSync(`${file}.next`, file);
+  },
+});
 
 /** Long enough for a command's own writer to finish (server write timeout 2 s, the adapter's bounded retries). */
 export const DEFAULT_SETTLE_AFTER_MS = 10_000;
@@ -15,6 +35,7 @@ export type ClaimSettlerOptions = {
   readonly settleAfterMs?: number;
   readonly checkIntervalMs?: number;
   readonly checkpointEveryMs?: number;
+  readonly checkpoint?: SettlerCheckpoint;
   readonly onSettled?: (commandId: string, outcome: Settlement) => void;
   readonly onError?: (error: unknown) => void;
 };
@@ -54,10 +75,11 @@ export class ClaimSettler {
   }
 
   async start(): Promise<void> {
-    const [checkpoint] = await this.store.readStream(SETTLER_STREAM, { direction: 'backwards', maxCount: 1 });
+    await Promise.resolve();
+    const checkpoint = this.options.checkpoint?.load() ?? null;
     if (checkpoint) {
-      this.last = { commit: BigInt(checkpoint.data.commit as string), prepare: BigInt(checkpoint.data.prepare as string) };
-      this.saved = `${this.last.commit}:${this.last.prepare}`;
+      this.last = checkpoint;
+      this.saved = `${checkpoint.commit}:${checkpoint.prepare}`;
     }
     if (this.stopped) return;
     this.subscribe();
@@ -122,10 +144,11 @@ export class ClaimSettler {
       if (plan) this.options.onSettled?.(commandId, await settleCommand(this.store, plan));
       this.unsettled.delete(commandId);
     }
-    await this.saveCheckpoint();
+    this.saveCheckpoint();
   }
 
-  private async saveCheckpoint(): Promise<void> {
+  private saveCheckpoint(): void {
+    if (!this.options.checkpoint) return;
     const earlier = (a: GlobalPosition | 'start', b: GlobalPosition | 'start') =>
       a === 'start' || (b !== 'start' && comparePositions(a, b) < 0) ? a : b;
     const oldest = [...this.unsettled.values()].reduce<GlobalPosition | 'start' | null>(
@@ -134,10 +157,7 @@ export class ClaimSettler {
     if (checkpoint === 'start') return;
     const key = `${checkpoint.commit}:${checkpoint.prepare}`;
     if (key === this.saved || Date.now() - this.savedAt < (this.options.checkpointEveryMs ?? 5_000)) return;
-    await this.store.appendToStream(SETTLER_STREAM, [{
-      id: globalThis.crypto.randomUUID(), type: CHECKPOINT_TYPE,
-      data: { commit: checkpoint.commit.toString(), prepare: checkpoint.prepare.toString() }, metadata: {},
-    }], 'any');
+    this.options.checkpoint.save(checkpoint);
     this.saved = key;
     this.savedAt = Date.now();
   }

@@ -2,7 +2,7 @@ import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Global, Inject, Logger, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClaimSettler, LedgerCommandHandler, systemClock } from '@chip-ledger/application';
+import { ClaimSettler, LedgerCommandHandler, fileSettlerCheckpoint, systemClock } from '@chip-ledger/application';
 import { EVENT_STORE, openEsdbEventStore, openSqliteEventStore } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
 import { LedgerQueries, LiveReadModels, ProjectionRunner } from '@chip-ledger/projections';
@@ -55,11 +55,13 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly readModels: LiveReadModels,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.store.info.kind !== 'eventstoredb') return; // the embedded store writes a command's streams atomically
     const settler = new ClaimSettler(this.store, {
+      checkpoint: fileSettlerCheckpoint(join(this.config.dataDir, 'settler-checkpoint.json')),
       onSettled: (commandId, outcome) => this.logger.warn(`interrupted command ${commandId} ${outcome}`),
       onError: (error) => this.logger.warn(`settler: ${(error as Error).message}`),
     });
