@@ -101,14 +101,14 @@ export const seedLedger = async (handler: LedgerCommandHandler, commands: Comman
   await run(commands.make('admin', 'RegisterFacility', { facilityId: 'dc', name: 'DC', kind: 'datacenter', country: 'US', operatorId: 'dcop' }));
 };
 
-/** Projects the whole log into a fresh read-model file. */
-export const projectAll = async (opened: OpenedStore, name: string): Promise<ReadModelDb> => {
+/** Projects the whole log into a fresh read-model file, `batchSize` events per batch. */
+export const projectAll = async (opened: OpenedStore, name: string, batchSize = 500): Promise<ReadModelDb> => {
   const db = openReadModelDb(join(opened.dir, `${name}.db`));
   const projector = new ReadModelProjector(db);
   let batch = [];
   for await (const event of opened.store.readAll()) {
     batch.push(event);
-    if (batch.length >= 500) {
+    if (batch.length >= batchSize) {
       projector.applyBatch(batch);
       batch = [];
     }

@@ -85,6 +85,10 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('a multi-stream command
     expect(after.connection.prepare('SELECT asset_id, parent_id, root_id FROM assets WHERE parent_id IS NOT NULL ORDER BY asset_id').all())
       .toEqual([{ asset_id: 'chip-1', parent_id: 'board-1', root_id: 'board-1' }, { asset_id: 'chip-2', parent_id: 'board-1', root_id: 'board-1' }]);
     expect(portableDump(after).pending_claims).toEqual([]);
+    // One event per batch: the claims wait in the file across batches for their commit, to the same end.
+    const eventByEvent = await projectAll(opened, 'event-by-event', 1);
+    expect(portableDump(eventByEvent)).toEqual(portableDump(after));
+    eventByEvent.close();
     after.close();
     // A retry that does come later is answered as done, writing nothing.
     const replayed = await handler.execute({ ...commands.make('maker', 'PackAssets', { parentId: 'board-1', childIds: ['chip-1', 'chip-2'] }),
@@ -106,6 +110,9 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('a multi-stream command
     const after = await projectAll(opened, 'after');
     expect(after.connection.prepare('SELECT count(*) AS packed FROM assets WHERE parent_id IS NOT NULL').get()).toEqual({ packed: 0 });
     expect(portableDump(after).pending_claims).toEqual([]);
+    const eventByEvent = await projectAll(opened, 'event-by-event', 1);
+    expect(portableDump(eventByEvent)).toEqual(portableDump(after));
+    eventByEvent.close();
     after.close();
     // The chip is free again: packing it anew is accepted.
     await handler.execute(commands.make('maker', 'PackAssets', { parentId: 'board-1', childIds: ['chip-1'] }));

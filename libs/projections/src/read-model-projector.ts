@@ -80,6 +80,23 @@ const isoTime = (value: unknown, fallback: () => string): string => {
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 };
 
+type StoredClaim = Omit<RecordedEvent, 'revision' | 'created' | 'position'> & {
+  revision: string; created: string; position: { commit: string; prepare: string };
+};
+
+const toStoredClaim = (event: RecordedEvent): string => JSON.stringify({
+  ...event, revision: event.revision.toString(), created: event.created.toISOString(),
+  position: { commit: event.position.commit.toString(), prepare: event.position.prepare.toString() },
+} satisfies StoredClaim);
+
+const fromStoredClaim = (json: string): RecordedEvent => {
+  const held = JSON.parse(json) as StoredClaim;
+  return {
+    ...held, revision: BigInt(held.revision), created: new Date(held.created),
+    position: { commit: BigInt(held.position.commit), prepare: BigInt(held.position.prepare) },
+  };
+};
+
 /**
  * Applies batches of recorded events to the read models, and the checkpoint with them, in one transaction per batch.
  * Events at or below the checkpoint are skipped, so a batch delivered twice changes nothing. One projector (one
@@ -113,6 +130,8 @@ export class ReadModelProjector {
   private checkpointValue: GlobalPosition | null;
   /** Commands whose claims are held in `pending_claims`, waiting for their commit. */
   private readonly pendingCommands = new Set<string>();
+  /** Claims seen in the current batch whose commit has not come yet. */
+  private readonly claimsInBatch = new Map<string, RecordedEvent[]>();
   /**
    * Every asset in the file is in `nodes` (the tables were empty when the cache was, and nothing was evicted since):
    * a miss means no such asset, and no query is needed to say so. True after `reset`, the start of every rebuild.
@@ -232,40 +251,37 @@ export class ReadModelProjector {
   }
 
   private loadPendingCommands(): void {
+    this.claimsInBatch.clear();
     this.pendingCommands.clear();
     for (const commandId of this.statements.selectPendingCommands.all()) this.pendingCommands.add(commandId);
   }
 
   /**
    * Claims of a multi-stream command wait for its commit (the event on its target stream) and are applied just
-   * before it, in the order written; a release drops them. So no read model ever shows half a command.
-   * Returns true when the event was held or dropped rather than applied.
+   * before it, in the order written; a release drops them. So no read model ever shows half a command. Claims still
+   * waiting at the end of a batch are kept in `pending_claims` (the checkpoint passes them); most commits come in the
+   * same batch as their claims, so those never touch the table. Returns true when the event was held or dropped.
    */
   private holdsClaim(event: RecordedEvent): boolean {
     const commandId = commandIdOf(event);
     if (commandId === null) return false;
     if (event.type === CLAIM_RELEASED) {
       const released = event.data.commandId as string;
+      this.claimsInBatch.delete(released);
       if (this.pendingCommands.delete(released)) this.statements.deletePendingClaims.run(released);
       return true;
     }
     if (commitStreamOf(event) !== null) {
-      this.pendingCommands.add(commandId);
-      this.statements.insertPendingClaim.run(commandId, event.position.commit.toString(), event.position.prepare.toString(),
-        JSON.stringify({ ...event, revision: event.revision.toString(), created: event.created.toISOString(),
-          position: { commit: event.position.commit.toString(), prepare: event.position.prepare.toString() } }));
+      const held = this.claimsInBatch.get(commandId);
+      if (held) held.push(event);
+      else this.claimsInBatch.set(commandId, [event]);
       return true;
     }
-    if (this.pendingCommands.delete(commandId)) {
-      for (const json of this.statements.selectPendingClaims.all(commandId)) {
-        const held = JSON.parse(json) as RecordedEvent & { revision: string; created: string; position: { commit: string; prepare: string } };
-        this.applyAssetEvent({
-          ...held, revision: BigInt(held.revision), created: new Date(held.created),
-          position: { commit: BigInt(held.position.commit), prepare: BigInt(held.position.prepare) },
-        });
-      }
-      this.statements.deletePendingClaims.run(commandId);
-    }
+    const inBatch = this.claimsInBatch.get(commandId);
+    const stored = this.pendingCommands.delete(commandId) ? this.statements.selectPendingClaims.all(commandId).map(fromStoredClaim) : [];
+    if (stored.length) this.statements.deletePendingClaims.run(commandId);
+    this.claimsInBatch.delete(commandId);
+    for (const claim of [...stored, ...(inBatch ?? [])]) this.applyAssetEvent(claim);
     return false;
   }
 
@@ -283,6 +299,17 @@ export class ReadModelProjector {
     }
   }
 
+  /** Claims whose commit has not come by the end of the batch wait in the file, with the checkpoint that passed them. */
+  private keepPendingClaims(): void {
+    for (const [commandId, claims] of this.claimsInBatch) {
+      for (const claim of claims) {
+        this.statements.insertPendingClaim.run(commandId, claim.position.commit.toString(), claim.position.prepare.toString(), toStoredClaim(claim));
+      }
+      this.pendingCommands.add(commandId);
+    }
+    this.claimsInBatch.clear();
+  }
+
   private applyAll(events: readonly RecordedEvent[]): BatchResult {
     let applied = 0;
     let skipped = 0;
@@ -296,6 +323,7 @@ export class ReadModelProjector {
       this.checkpointValue = event.position;
       applied++;
     }
+    this.keepPendingClaims();
     this.flush();
     const checkpoint = this.checkpointValue;
     if (applied > 0 && checkpoint !== null) {
