@@ -10,12 +10,11 @@ import type { LedgerCommand } from '@chip-ledger/application';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { EventStore, SqliteSynchronous } from '@chip-ledger/event-store';
 import { EVENT_STORE } from '@chip-ledger/event-store';
-import { ProjectionRunner } from '@chip-ledger/projections';
+import { ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections';
 import { AppModule } from '../apps/api/src/app.module';
 import { generateApiKey, hashApiKey } from '../apps/api/src/auth/api-key-secret';
 import { configureApp } from '../apps/api/src/configure-app';
 import type { LedgerConfig } from '../apps/api/src/infrastructure/ledger-config';
-import { latestLedgerPosition } from '../apps/api/src/infrastructure/latest-ledger-position';
 
 /**
  * (5) The API as users run it (same module, pipes, guard, filters, body parser), listening on 127.0.0.1 on a random

@@ -2,8 +2,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { basename } from 'node:path';
 import type { EventStore } from '@chip-ledger/event-store';
 import type { ProjectionStatus, RebuildOptions, RebuildSummary } from '@chip-ledger/projections';
-import { rebuildReadModels } from '@chip-ledger/projections';
-import { latestLedgerPosition } from '../../api/src/infrastructure/latest-ledger-position';
+import { latestLedgerPosition, rebuildReadModels } from '@chip-ledger/projections';
 
 const perSecond = (events: number, ms: number): number => (ms > 0 ? Math.round((events * 1000) / ms) : 0);
 

@@ -3,6 +3,7 @@ export * from './read-model.types';
 export * from './read-model-projector';
 export * from './read-model-lock';
 export * from './read-model-directory';
+export * from './ledger-log';
 export * from './projection-runner';
 export * from './live-read-models';
 export * from './read-model-rebuild';

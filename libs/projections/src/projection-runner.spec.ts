@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { comparePositions, positionOf } from '@chip-ledger/event-store';
 import { LedgerQueries } from './ledger-queries';
 import type { ProjectionRunner } from './projection-runner';
-import { LEDGER_STREAM_FILTER } from './projection-runner';
+import { LEDGER_STREAM_FILTER } from './ledger-log';
 import type { ReadModelDb } from './read-model-db';
 import { ReadModelProjector } from './read-model-projector';
 import { runCustodyScenario } from './testing/custody-scenario';

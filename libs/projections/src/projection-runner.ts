@@ -1,12 +1,10 @@
-import type { EventFilter, EventStore, GlobalPosition, RecordedEvent, StoreSubscription } from '@chip-ledger/event-store';
+import type { EventStore, GlobalPosition, RecordedEvent, StoreSubscription } from '@chip-ledger/event-store';
 import { StoreUnavailable, comparePositions } from '@chip-ledger/event-store';
+import { LEDGER_STREAM_FILTER, latestLedgerPosition } from './ledger-log';
 import type { ReadModelDb } from './read-model-db';
 import { ReadModelLock } from './read-model-lock';
 import type { BatchResult, ProjectorOptions } from './read-model-projector';
 import { ReadModelProjector } from './read-model-projector';
-
-/** The streams the read models are built from: assets, parties, facilities. */
-export const LEDGER_STREAM_FILTER: EventFilter = { streamNamePrefixes: ['asset-', 'party-', 'facility-'] };
 
 export type ProjectionRunnerOptions = ProjectorOptions & {
   /** Largest batch the live subscription hands over (one transaction each). Default 1000. */
@@ -217,15 +215,16 @@ export class ProjectionRunner {
 
   private async countBehind(): Promise<ProjectionLag> {
     const checkpoint = this.projector.checkpoint;
-    const head = await this.lastLedgerPosition();
+    const head = await latestLedgerPosition(this.store);
     const measuredAt = new Date();
     if (head === null || (checkpoint !== null && comparePositions(checkpoint, head) >= 0)) {
       return { checkpoint, head, events: 0, eventsAtLeast: false, seconds: 0, measuredAt };
     }
     let events = 0;
     let oldest: Date | null = null;
+    // One past the limit tells that there are more; fromPosition is inclusive, so from a checkpoint one more again.
     const after = this.store.readAll({
-      ...(checkpoint ? { fromPosition: checkpoint } : {}), maxCount: LAG_COUNT_LIMIT + 1, filter: LEDGER_STREAM_FILTER,
+      ...(checkpoint ? { fromPosition: checkpoint } : {}), maxCount: LAG_COUNT_LIMIT + (checkpoint ? 2 : 1), filter: LEDGER_STREAM_FILTER,
     });
     for await (const event of after) {
       if (checkpoint && comparePositions(event.position, checkpoint) <= 0) continue; // fromPosition is inclusive
@@ -281,7 +280,7 @@ export class ProjectionRunner {
         this.lastError = null;
         this.lastFailure = null;
         this.startHead = undefined;
-        const target = await this.lastLedgerPosition();
+        const target = await latestLedgerPosition(this.store);
         this.startHead = target;
         if (target) await this.replay(this.projector, target, this.rebuildBatchSize, (batch) => this.apply(batch), () => bulkLoad.dropIndexes());
         this.notifyCatchUp();
@@ -330,7 +329,7 @@ export class ProjectionRunner {
       if (!next.locked) nextLock = ReadModelLock.acquire(file, this.holder);
       const projector = new ReadModelProjector(next, this.options);
       const apply = (batch: readonly RecordedEvent[]) => projector.applyBatch(batch);
-      const head = await this.lastLedgerPosition();
+      const head = await latestLedgerPosition(this.store);
       if (head) await this.replay(projector, head, this.rebuildBatchSize, apply);
       const wasRunning = this.running;
       await this.stop();
@@ -357,14 +356,6 @@ export class ProjectionRunner {
     }
   }
 
-  /** The end of the log as far as the read models are concerned: its last ledger event. */
-  private async lastLedgerPosition(): Promise<GlobalPosition | null> {
-    for await (const event of this.store.readAll({ direction: 'backwards', maxCount: 1, filter: LEDGER_STREAM_FILTER })) {
-      return event.position;
-    }
-    return null;
-  }
-
   /**
    * Subscribes from the projector's checkpoint in large batches (one transaction each) until `target` is applied.
    * `moreToCome` is called after each batch that did not reach it.
@@ -381,13 +372,10 @@ export class ProjectionRunner {
     });
     const subscription = this.store.subscribeToAll(
       { from: projector.checkpoint ?? 'start', filter: LEDGER_STREAM_FILTER, maxBatchSize: batchSize },
-      async (batch) => {
+      (batch) => {
         apply(batch);
         if (reached()) arrived();
         else moreToCome();
-        // A turn for the rest of the process between batches (the embedded store delivers a backlog without one): a
-        // serving process catching a new generation up keeps answering meanwhile.
-        await new Promise<void>((resolve) => setImmediate(resolve));
       },
     );
     try {
@@ -458,7 +446,7 @@ export class ProjectionRunner {
       let subscription: StoreSubscription | null = null;
       try {
         if (this.startHead === undefined) {
-          const head = await this.lastLedgerPosition();
+          const head = await latestLedgerPosition(this.store);
           if (!current()) break;
           this.startHead = head;
           this.notifyCatchUp();
