@@ -95,6 +95,23 @@ describe('SqliteEventStore', () => {
       expect(calledEarly).toBe(false);
     });
 
+    it('gives the event loop a turn between the batches of a backlog (a server catching up still answers)', async () => {
+      const stream = `asset-${uuid()}`;
+      const from = (await store.headPosition()) ?? 'start';
+      await store.appendToStream(stream, events(50), 'no-stream');
+      let batches = 0;
+      let batchesWhenTheLoopGotATurn: number | null = null;
+      const subscription = store.subscribeToAll({ from, filter: { streamNamePrefixes: [stream] }, maxBatchSize: 5 }, () => {
+        batches++;
+      });
+      setImmediate(() => {
+        batchesWhenTheLoopGotATurn = batches;
+      });
+      await waitFor('the backlog', () => batches === 10, 5000);
+      await subscription.close();
+      expect(batchesWhenTheLoopGotATurn).toBeLessThan(10);
+    });
+
     it("delivers the whole log from 'start'", async () => {
       const everything = await collect(store.readAll());
       const got: RecordedEvent[] = [];

@@ -417,9 +417,11 @@ export class SqliteEventStore implements EventStore {
             handling = true;
             await handler(batch);
             handling = false;
-          } else {
-            await nextTick(); // a long stretch the filter skips must not starve the event loop
           }
+          // A turn for the rest of the process before the next page: reading and handling a backlog (a read side
+          // catching up after a start, a rebuild) or a long stretch the filter skips must not starve the event loop,
+          // or a server would not even answer /health until it had caught up.
+          await nextTick();
         }
       } catch (error) {
         // The handler's failures are its own (a read model's disk, say): only the store's reads are translated.
