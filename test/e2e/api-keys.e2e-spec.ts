@@ -51,4 +51,15 @@ describeOnEachStore('API keys: issue and revoke', (on) => {
     await ledger.get('/me', altered).expect(401);
     await ledger.get('/me', 'cl_not-a-key').expect(401);
   });
+
+  it('takes the key in Authorization whatever the case of the scheme (RFC 9110), or in X-API-Key', async () => {
+    const { apiKey } = await issue();
+    for (const authorization of [`Bearer ${apiKey}`, `bearer ${apiKey}`, `BEARER  ${apiKey} `]) {
+      const me = await ledger.http().get('/me').set('Authorization', authorization).expect(200);
+      expect(me.body).toMatchObject({ partyId: 'keyholder' });
+    }
+    await ledger.http().get('/me').set('X-API-Key', apiKey).expect(200);
+    await ledger.http().get('/me').set('Authorization', `Basic ${apiKey}`).expect(401);
+    await ledger.http().get('/me').set('Authorization', 'Bearer ').expect(401);
+  });
 });

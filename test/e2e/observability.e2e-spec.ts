@@ -187,6 +187,7 @@ describeOnEachStore('operating the ledger: structured logs and Prometheus metric
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body.code).toBe('unauthenticated');
     }
+    await ledger.http().get('/metrics').set('Authorization', `bearer ${METRICS_TOKEN}`).expect(200);
   });
 });
 

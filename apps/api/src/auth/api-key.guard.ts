@@ -12,6 +12,7 @@ import { LedgerQueries, LiveReadModels, ProjectionRunner, latestLedgerPosition }
 import { ReadSide } from '../http/read-side';
 import { ActiveKeyCache } from './active-key-cache';
 import { hashApiKey } from './api-key-secret';
+import { bearerToken } from './bearer-token';
 import { IS_PUBLIC } from './public.decorator';
 import { Unauthenticated } from './unauthenticated';
 
@@ -21,8 +22,8 @@ const NEW_KEY_WAIT_MS = 1000;
 const READS = new Set(['GET', 'HEAD']);
 
 const presentedKey = (request: Request): string | undefined => {
-  const authorization = request.headers.authorization;
-  if (authorization?.startsWith('Bearer ')) return authorization.slice('Bearer '.length).trim();
+  const bearer = bearerToken(request.headers.authorization);
+  if (bearer) return bearer;
   const header = request.headers['x-api-key'];
   return Array.isArray(header) ? header[0] : header;
 };

@@ -3,6 +3,7 @@ import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProjectionRunner } from '@chip-ledger/projections';
+import { bearerToken } from '../auth/bearer-token';
 import { Public } from '../auth/public.decorator';
 import { Unauthenticated } from '../auth/unauthenticated';
 import type { LedgerConfig } from '../infrastructure/ledger-config';
@@ -52,7 +53,8 @@ export class MetricsController {
   @ApiResponse({ status: 200, description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiProblems(...REQUEST_PROBLEMS, 401)
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response): Promise<string> {
-    if (this.token && !(authorization?.startsWith('Bearer ') && timingSafeEqual(digest(authorization.slice(7).trim()), this.token))) {
+    const presented = bearerToken(authorization);
+    if (this.token && !(presented !== undefined && timingSafeEqual(digest(presented), this.token))) {
       throw new Unauthenticated('Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"');
     }
     try {
