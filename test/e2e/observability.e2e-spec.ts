@@ -103,17 +103,19 @@ describeOnEachStore('operating the ledger: structured logs and Prometheus metric
   });
 
   it('counts commands by type and outcome, queries by route and status, and every request, as the test made them', async () => {
-    const before = await scrape();
-    const count = (name: string, labels: Record<string, string>) => before(name, labels) ?? 0;
-    const baseline = {
-      manufactured: count('ledger_commands_total', { type: 'ManufactureAsset', outcome: 'accepted' }),
-      replayed: count('ledger_commands_total', { type: 'ManufactureAsset', outcome: 'replayed' }),
-      refused: count('ledger_commands_total', { type: 'ManufactureAsset', outcome: 'refused' }),
-      timed: count('ledger_command_duration_seconds_count', { type: 'ManufactureAsset' }),
-      found: count('ledger_queries_total', { route: '/assets/:assetId', status: '200' }),
-      missing: count('ledger_queries_total', { route: '/assets/:assetId', status: '404' }),
-      malformed: count('ledger_http_requests_total', { method: 'POST', route: '/assets', status: '400' }),
-    };
+    // The samples the requests below move, each read before and after them.
+    const SAMPLES = {
+      manufactured: ['ledger_commands_total', { type: 'ManufactureAsset', outcome: 'accepted' }],
+      replayed: ['ledger_commands_total', { type: 'ManufactureAsset', outcome: 'replayed' }],
+      refused: ['ledger_commands_total', { type: 'ManufactureAsset', outcome: 'refused' }],
+      timed: ['ledger_command_duration_seconds_count', { type: 'ManufactureAsset' }],
+      found: ['ledger_queries_total', { route: '/assets/:assetId', status: '200' }],
+      missing: ['ledger_queries_total', { route: '/assets/:assetId', status: '404' }],
+      malformed: ['ledger_http_requests_total', { method: 'POST', route: '/assets', status: '400' }],
+    } as const satisfies Record<string, readonly [string, Record<string, string>]>;
+    const read = (scraped: Scrape) => Object.fromEntries(Object.entries(SAMPLES)
+      .map(([key, [name, labels]]) => [key, scraped(name, labels) ?? 0])) as Record<keyof typeof SAMPLES, number>;
+    const baseline = read(await scrape());
 
     for (const id of ['gpu-m-1', 'gpu-m-2', 'gpu-m-3']) await manufacture(id, { 'Idempotency-Key': `m-${id}` }).expect(201);
     await manufacture('gpu-m-1', { 'Idempotency-Key': 'm-gpu-m-1' }).expect(201);
@@ -124,15 +126,7 @@ describeOnEachStore('operating the ledger: structured logs and Prometheus metric
     await ledger.get('/assets/gpu-none', maker).expect(404);
 
     const after = await scrape();
-    expect({
-      manufactured: after('ledger_commands_total', { type: 'ManufactureAsset', outcome: 'accepted' }),
-      replayed: after('ledger_commands_total', { type: 'ManufactureAsset', outcome: 'replayed' }),
-      refused: after('ledger_commands_total', { type: 'ManufactureAsset', outcome: 'refused' }),
-      timed: after('ledger_command_duration_seconds_count', { type: 'ManufactureAsset' }),
-      found: after('ledger_queries_total', { route: '/assets/:assetId', status: '200' }),
-      missing: after('ledger_queries_total', { route: '/assets/:assetId', status: '404' }),
-      malformed: after('ledger_http_requests_total', { method: 'POST', route: '/assets', status: '400' }),
-    }).toEqual({
+    expect(read(after)).toEqual({
       manufactured: baseline.manufactured + 3,
       replayed: baseline.replayed + 1,
       refused: baseline.refused + 2,
