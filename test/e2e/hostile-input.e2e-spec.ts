@@ -65,6 +65,10 @@ const HOSTILE: readonly Hostile[] = [
   { name: 'a party called constructor', method: 'get', path: '/parties/constructor', status: 403, code: 'not-permitted' },
   { name: 'a facility called toString', method: 'get', path: '/facilities/toString', status: 404, code: 'not-registered' },
   { name: 'a JSON body declared with another charset', path: '/assets', body: '{}', headers: { 'Content-Type': 'application/json; charset=latin1' }, status: 415, code: 'unsupported-encoding' },
+  {
+    name: 'a command in UTF-16 JSON, declared so', path: '/assets', headers: { 'Content-Type': 'application/json; charset=utf-16le' },
+    body: Buffer.from(JSON.stringify({ ...chip, assetId: 'u16' }), 'utf16le'), status: 415, code: 'unsupported-encoding',
+  },
   { name: 'a gzip body that is not gzip', path: '/assets', body: '{}', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, status: 400, code: 'malformed-body' },
   { name: 'a body that is not JSON, for a command whose fields are all optional', path: '/assets/gpu-a/uninstallations', body: 'occurredAt=yesterday', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, status: 415, code: 'unsupported-media-type' },
   { name: 'a body without a content type', path: '/assets/gpu-a/uninstallations', body: Buffer.from('{}'), status: 415, code: 'unsupported-media-type' },

@@ -58,5 +58,18 @@ export const requireJsonBodies = (request: Request, _response: Response, next: N
     next(new BodyRefused(415, 'content-type.unsupported', 'Send the body as application/json'));
     return;
   }
+  if (hasBody && !declaresUtf8OrNothing(request.headers['content-type'])) {
+    next(new BodyRefused(415, 'charset.unsupported', 'Send the body as UTF-8 JSON'));
+    return;
+  }
   next();
+};
+
+/**
+ * JSON between systems is UTF-8 (RFC 8259 §8.1). body-parser would decode any charset its iconv knows (UTF-16, UTF-32)
+ * as asked, so a body declared in another one is refused here rather than read.
+ */
+const declaresUtf8OrNothing = (contentType: string | undefined): boolean => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(contentType ?? '')?.[1];
+  return charset === undefined || /^utf-?8$/i.test(charset);
 };
