@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ASSET_KINDS, ASSET_STATUSES, ID_PATTERN, ISO_COUNTRIES } from '@chip-ledger/domain';
 import type { AssetKind, AssetStatus } from '@chip-ledger/domain';
@@ -23,6 +23,7 @@ export class ListAssetsQuery extends PositionQuery {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @Matches(PLAIN_TEXT)
   serialNumber?: string;
 
   @ApiPropertyOptional({ description: 'Country where it is (ISO 3166-1 alpha-2)' })
@@ -49,7 +50,8 @@ export class ListAssetsQuery extends PositionQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  // Decimal digits only: Number() would also read "0x10", "1e1", " 5" and "" (as 0), forms no client means.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(500)
