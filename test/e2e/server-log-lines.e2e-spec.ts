@@ -17,6 +17,8 @@ describe('the server process writes its log as JSON lines', () => {
       const lines = server.output().split('\n').filter((line) => line.trim() !== '');
       const banner = lines.filter((line) => line.startsWith('  '));
       expect(banner.some((line) => line.includes('ADMIN API KEY: cl_'))).toBe(true);
+      // The port it listens on, not the default.
+      expect(banner.some((line) => line.includes(`http://localhost:${new URL(server.url).port}/me`))).toBe(true);
       const notJson = lines.filter((line) => !line.startsWith('  ')).filter((line) => {
         try {
           return typeof JSON.parse(line) !== 'object';

@@ -6,7 +6,8 @@ import { LedgerCommandHandler, StaleRevision } from '@chip-ledger/application';
 import type { Clock, LedgerCommand } from '@chip-ledger/application';
 import type { EventStore } from '@chip-ledger/event-store';
 import { EVENT_STORE } from '@chip-ledger/event-store';
-import { CLOCK } from '../infrastructure/tokens';
+import type { LedgerConfig } from '../infrastructure/ledger-config';
+import { CLOCK, LEDGER_CONFIG } from '../infrastructure/tokens';
 import { generateApiKey, hashApiKey } from './api-key-secret';
 
 export const BOOTSTRAP_ADMIN_ID = 'admin';
@@ -35,6 +36,7 @@ export class AdminBootstrap {
     private readonly handler: LedgerCommandHandler,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   /** Returns the new key, or null when the admin party already had one. */
@@ -87,7 +89,7 @@ export class AdminBootstrap {
       '',
       '  chip-ledger: first start. An admin API key was issued; it is shown this once and stored only as a hash.',
       `  ADMIN API KEY: ${apiKey}`,
-      '  Use it as:  curl -H "Authorization: Bearer <key>" http://localhost:3000/me',
+      `  Use it as:  curl -H "Authorization: Bearer <key>" http://localhost:${this.config.port}/me`,
       '  Lost it? Stop the server and run: npm run cli -- admin-key   (issues a new one)',
       '',
       '',
