@@ -6,6 +6,7 @@ export * from './core/event';
 export * from './core/iso-country';
 export * from './core/stream-names';
 export * from './catalogue/accelerator-models';
+export * from './catalogue/export-control-classification';
 export * from './asset/asset-kind';
 export * from './asset/asset.commands';
 export * from './asset/asset.decider';

@@ -257,7 +257,8 @@ export class LedgerQueries {
       const spec = kind === 'chip' && !RETIRED.has(status) ? findAcceleratorModel(model) : undefined;
       if (spec) {
         compute.chips += count;
-        compute.denseBf16Tflops += spec.denseBf16Tflops * count;
+        // A part with no published BF16 rate (e.g. Ascend, FP16 only) adds nothing here rather than a guessed figure.
+        compute.denseBf16Tflops += (spec.denseBf16Tflops ?? 0) * count;
         compute.tpp += spec.tpp * count;
       }
     }

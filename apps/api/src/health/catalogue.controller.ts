@@ -12,7 +12,7 @@ export class CatalogueController {
   @Public()
   @Get('accelerators')
   @ApiPublicRead({
-    summary: 'Accelerator models the ledger accounts for (dense BF16 TFLOPS, TPP, die area)', response: AcceleratorModelDto, isArray: true,
+    summary: 'Accelerator models the ledger accounts for: dense throughput per precision, memory, TPP, PD and ECCN 3A090 classification, each figure cited', response: AcceleratorModelDto, isArray: true,
   })
   accelerators(): readonly AcceleratorModel[] {
     return ACCELERATOR_MODELS;

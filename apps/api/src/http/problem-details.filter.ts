@@ -33,7 +33,6 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'invalid-reference': 422,
   'not-a-container': 422,
   'packing-cycle': 422,
-  'unknown-accelerator-model': 422,
   'occurred-in-future': 422,
   'not-registered': 404,
 };

@@ -3,7 +3,6 @@ import { hasRole } from '../core/actor';
 import { InvalidReference, NotPermitted, OccurredInFuture } from '../core/common.errors';
 import type { StreamEvents } from '../core/event';
 import { assetStream } from '../core/stream-names';
-import { findAcceleratorModel } from '../catalogue/accelerator-models';
 import type { Facility } from '../facility/facility';
 import type { Party } from '../party/party';
 import { isContainerKind } from './asset-kind';
@@ -12,7 +11,7 @@ import { MOVES_CONTENTS } from './asset.commands';
 import {
   AlreadyPacked, AssetAlreadyExists, AssetIsPacked, AssetNotFound, ContainerNotEmpty, CustomsHoldActive,
   FacilityMismatch, InvalidTransition, NestingTooDeep, NotAContainer, NotHeldByCustoms, NotPackedIn,
-  OccurredBeforeLatestChange, OutsideJurisdiction, PackingCycle, UnknownAcceleratorModel,
+  OccurredBeforeLatestChange, OutsideJurisdiction, PackingCycle,
 } from './asset.errors';
 import type { AssetEvent, OwnershipTransferred } from './asset.events';
 import { isObservation } from './asset.events';
@@ -81,7 +80,6 @@ const manufacture = ({ data, metadata: { actor } }: C.ManufactureAsset, scope: A
   if (site.operatorId !== actor.partyId) {
     throw new NotPermitted(actor.partyId, `a manufacturer registers assets at its own facilities, not ${site.facilityId}`);
   }
-  if (data.kind === 'chip' && !findAcceleratorModel(data.model)) throw new UnknownAcceleratorModel(data.model);
   const { assetId, kind, model, facilityId } = data;
   return [on(assetId, {
     type: 'AssetManufactured',

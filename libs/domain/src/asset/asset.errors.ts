@@ -99,13 +99,6 @@ export class NotHeldByCustoms extends CustodyError {
   }
 }
 
-export class UnknownAcceleratorModel extends CustodyError {
-  readonly code = 'unknown-accelerator-model';
-  constructor(readonly model: string) {
-    super(`Chip model ${model} is not in the accelerator catalogue`, { model });
-  }
-}
-
 /**
  * A change dated before the latest change of an asset it affects (its own, or one of the contents it moves): recorded,
  * it would make history say the asset was somewhere before it got there. An observation may be dated before later
