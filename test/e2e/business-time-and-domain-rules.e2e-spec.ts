@@ -127,6 +127,27 @@ describeOnEachStore('business time and domain rules over HTTP', (on) => {
     expect((await read('/assets/inv-2')).status).toBe('destroyed');
   });
 
+  it('serves the catalogue with per-precision throughput, TPP, PD, classification and a source for every figure', async () => {
+    // The checked agent validates this body against the OpenAPI document: the new fields must be documented.
+    const { body } = await ledger.http().get('/catalogue/accelerators').expect(200);
+    const byId = new Map((body as { id: string }[]).map((model) => [model.id, model]));
+    expect(byId.get('nvidia-h100-sxm')).toMatchObject({
+      denseThroughput: { BF16: 989, FP8: 1979 }, tpp: 15832, eccn3a090: '3A090.a', memoryBandwidthGbPerS: 3350,
+      citations: expect.arrayContaining([expect.objectContaining({ figure: 'denseThroughput.FP8', value: 1979, official: true })]),
+    });
+    expect(byId.get('nvidia-h20')).toMatchObject({ eccn3a090: 'not-controlled', officialFigures: false });
+    expect(byId.get('huawei-ascend-910c')).toMatchObject({ denseBf16Tflops: null, dieAreaMm2: null, performanceDensity: null });
+  });
+
+  it('records a chip of a model outside the catalogue, and counts only catalogued chips as compute', async () => {
+    await write('/assets', maker, { assetId: 'unk-1', kind: 'chip', model: 'ghost-9000', facilityId: 'tw-fab', occurredAt: day(1) });
+    await chip('unk-2', day(1));
+    const inventory = await read('/facilities/tw-fab/inventory', maker);
+    expect((await read('/assets/unk-1')).model).toBe('ghost-9000');
+    expect(inventory.byModel).toEqual(expect.arrayContaining([expect.objectContaining({ model: 'ghost-9000', count: 1 })]));
+    expect(inventory.compute.chips).toBe(inventory.byKind.chip - 1);
+  });
+
   it('finds assets by serial number, and records a second asset with the same one', async () => {
     await chip('sn-1', day(1), 'SN-DUP-1');
     await chip('sn-2', day(1), 'SN-DUP-1');
