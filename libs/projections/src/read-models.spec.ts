@@ -213,8 +213,11 @@ describe('read models over a custody history', () => {
         total: 12,
         byStatus: { installed: 7, 'at-facility': 5 },
         byKind: { rack: 1, server: 2, board: 2, chip: 7 },
-        compute: { chips: 7, tpp: 4 * 15832 + 3 * 20919 },
+        compute: { chips: 7 },
       });
+      // TPP per chip from the catalogue's dense figures: H100 SXM 1,979 FP8 × 8, MI300X 2,614.9 FP8 × 8.
+      expect(inventory.compute.tpp).toBeCloseTo(4 * 15832 + 3 * 20919.2, 6);
+      expect(inventory.compute.denseBf16Tflops).toBeCloseTo(4 * 989 + 3 * 1307.4, 6);
       expect(inventory.byStatus.destroyed).toBeUndefined();
       expect(inventory.byModel).toEqual([
         { kind: 'chip', model: 'nvidia-h100-sxm', count: 4 },
