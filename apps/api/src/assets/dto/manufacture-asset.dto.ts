@@ -9,7 +9,7 @@ export class ManufactureAssetDto extends OccurredAtDto {
   @EnumField('A chip, or a unit that holds assets', ASSET_KINDS, 'chip')
   kind!: AssetKind;
 
-  @TextField('For a chip, an accelerator model id from GET /catalogue/accelerators; for a unit, its product name', 'nvidia-h100-sxm', 100)
+  @TextField('For a chip, an accelerator model id from GET /catalogue/accelerators (another id is recorded too, without compute figures); for a unit, its product name', 'nvidia-h100-sxm', 100)
   model!: string;
 
   @OptionalTextField('The maker\'s serial number', 'SN-1652-0001', 100)
