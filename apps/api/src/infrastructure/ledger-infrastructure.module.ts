@@ -59,7 +59,8 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.store.info.kind !== 'eventstoredb') return; // the embedded store writes a command's streams atomically
+    // The embedded store writes a command's streams in one transaction: nothing to settle.
+    if (this.store.info.kind !== 'eventstoredb' || this.config.claimSettler === false) return;
     const settler = new ClaimSettler(this.store, {
       checkpoint: fileSettlerCheckpoint(join(this.config.dataDir, 'settler-checkpoint.json')),
       onSettled: (commandId, outcome) => this.logger.warn(`interrupted command ${commandId} ${outcome}`),
