@@ -11,6 +11,7 @@ module.exports = {
     '^@chip-ledger/event-store$': '<rootDir>/libs/event-store/src',
     '^@chip-ledger/projections$': '<rootDir>/libs/projections/src',
     '^@chip-ledger/application$': '<rootDir>/libs/application/src',
+    '^@chip-ledger/runtime$': '<rootDir>/libs/runtime/src',
   },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

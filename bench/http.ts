@@ -5,16 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
-import type { LedgerCommand } from '@chip-ledger/application';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { EventStore, SqliteSynchronous } from '@chip-ledger/event-store';
 import { EVENT_STORE } from '@chip-ledger/event-store';
 import { ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections';
+import type { LedgerConfig } from '@chip-ledger/runtime';
+import { issueApiKey } from '@chip-ledger/runtime';
 import { AppModule } from '../apps/api/src/app.module';
-import { generateApiKey, hashApiKey } from '../apps/api/src/auth/api-key-secret';
 import { configureApp } from '../apps/api/src/configure-app';
-import type { LedgerConfig } from '../apps/api/src/infrastructure/ledger-config';
 
 /**
  * (5) The API as users run it (same module, pipes, guard, filters, body parser), listening on 127.0.0.1 on a random
@@ -98,13 +96,7 @@ export const startApi = async (dataDir: string, synchronous: SqliteSynchronous =
 export const issueBenchKeys = async (handler: LedgerCommandHandler): Promise<Record<string, string>> => {
   const keys: Record<string, string> = {};
   for (const partyId of KEY_HOLDERS) {
-    const apiKey = generateApiKey();
-    const now = new Date().toISOString();
-    await handler.execute({
-      type: 'IssueApiKey', data: { partyId, keyId: uuidv7(), secretHash: hashApiKey(apiKey) },
-      metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'system', roles: ['admin'] } },
-    } as LedgerCommand);
-    keys[partyId] = apiKey;
+    keys[partyId] = (await issueApiKey(handler, partyId)).apiKey;
   }
   return keys;
 };

@@ -6,7 +6,7 @@ import { decodePosition } from '@chip-ledger/event-store';
 import { LiveReadModels, ProjectionRunner, ReadModelsLocked, openReadModelDb } from '@chip-ledger/projections';
 import { dumpReadModels } from '../../libs/projections/src/testing/read-side-fixture';
 import { rebuildWithProgress } from '../../apps/cli/src/rebuild-command';
-import { openEventStore } from '../../apps/api/src/infrastructure/ledger-infrastructure.module';
+import { openEventStore } from '@chip-ledger/runtime';
 import { startServer } from '../../apps/api/src/start-server';
 import { describeOnEachStore } from '../support/ledger-stores';
 import type { TestLedger } from '../support/ledger-test-app';

@@ -6,16 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
-import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '@chip-ledger/domain';
 import { LedgerCommandHandler } from '@chip-ledger/application';
-import type { LedgerCommand } from '@chip-ledger/application';
 import { ProjectionRunner } from '@chip-ledger/projections';
+import type { LedgerConfig } from '@chip-ledger/runtime';
+import { AdminBootstrap, BOOTSTRAP_ADMIN_ID, issueApiKey } from '@chip-ledger/runtime';
 import { AppModule } from '../../apps/api/src/app.module';
-import { AdminBootstrap, BOOTSTRAP_ADMIN_ID } from '../../apps/api/src/auth/admin-bootstrap';
-import { generateApiKey, hashApiKey } from '../../apps/api/src/auth/api-key-secret';
 import { configureApp } from '../../apps/api/src/configure-app';
-import type { LedgerConfig } from '../../apps/api/src/infrastructure/ledger-config';
 import { checkedAgainstDocument, servedContract } from './checked-http';
 
 export type TestLedger = {
@@ -33,12 +30,7 @@ export type TestLedger = {
 
 /** On a store other runs have used (a real EventStoreDB), the admin exists: a new key for it, as `cli admin-key` does. */
 const issueAdminKey = async (app: NestExpressApplication): Promise<string> => {
-  const apiKey = generateApiKey();
-  const now = new Date().toISOString();
-  const result = await app.get(LedgerCommandHandler).execute({
-    type: 'IssueApiKey', data: { partyId: BOOTSTRAP_ADMIN_ID, keyId: uuidv7(), secretHash: hashApiKey(apiKey) },
-    metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'system', roles: ['admin'] } },
-  } as LedgerCommand);
+  const { apiKey, result } = await issueApiKey(app.get(LedgerCommandHandler), BOOTSTRAP_ADMIN_ID);
   if (result.position && !(await app.get(ProjectionRunner).waitForPosition(result.position, 30_000))) {
     throw new Error('the read side did not get the new admin key');
   }

@@ -4,7 +4,6 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AssetCommandsController } from './assets/asset-commands.controller';
 import { AssetQueriesController } from './assets/asset-queries.controller';
-import { AdminBootstrap } from './auth/admin-bootstrap';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { FacilitiesController } from './facilities/facilities.controller';
 import { CatalogueController } from './health/catalogue.controller';
@@ -13,11 +12,10 @@ import { CommandGateway } from './http/command-gateway';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { ReadSide } from './http/read-side';
 import { ledgerValidationPipe } from './http/validation';
-import type { LedgerConfig } from './infrastructure/ledger-config';
-import { LedgerInfrastructureModule } from './infrastructure/ledger-infrastructure.module';
+import type { LedgerConfig } from '@chip-ledger/runtime';
+import { LedgerInfrastructureModule, ProjectionsStarter } from '@chip-ledger/runtime';
 import { ObservabilityModule } from './observability/observability.module';
 import { PartiesController } from './parties/parties.controller';
-import { ProjectionsStarter } from './infrastructure/projections-starter';
 
 @Module({})
 export class AppModule {
@@ -31,7 +29,7 @@ export class AppModule {
         HealthController, CatalogueController,
       ],
       providers: [
-        CommandGateway, ReadSide, AdminBootstrap, ProjectionsStarter,
+        CommandGateway, ReadSide, ProjectionsStarter,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: ledgerValidationPipe },

@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { answerClientErrorsAsProblems } from './http/client-error-answers';
 import { requireJsonBodies, verifyJsonBody } from './http/json-body-guard';
-import type { LedgerConfig } from './infrastructure/ledger-config';
+import type { LedgerConfig } from '@chip-ledger/runtime';
 import { useObservability } from './observability/use-observability';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ledgerConfigFromEnv } from './infrastructure/ledger-config';
+import { ledgerConfigFromEnv } from '@chip-ledger/runtime';
 import { startServer } from './start-server';
 
 const config = ledgerConfigFromEnv();

@@ -2,19 +2,10 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { v7 as uuidv7 } from 'uuid';
 import { LedgerCommandHandler } from '@chip-ledger/application';
-import type { LedgerCommand } from '@chip-ledger/application';
 import { ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections';
-import { AppModule } from '../../api/src/app.module';
-import { BOOTSTRAP_ADMIN_ID } from '../../api/src/auth/admin-bootstrap';
-import { generateApiKey, hashApiKey } from '../../api/src/auth/api-key-secret';
-import { ledgerConfigFromEnv } from '../../api/src/infrastructure/ledger-config';
-import { openEventStore } from '../../api/src/infrastructure/ledger-infrastructure.module';
-import { startServer } from '../../api/src/start-server';
+import { BOOTSTRAP_ADMIN_ID, LedgerContextModule, issueApiKey, ledgerConfigFromEnv, openEventStore } from '@chip-ledger/runtime';
 import { EVENT_STORE } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
 import { DEFAULT_DEMO_SIZE, seedDemo } from './demo-seed';
@@ -23,28 +14,15 @@ import { rebuildWithProgress } from './rebuild-command';
 /** The application context without HTTP: the same store, read models and command handler the server uses. */
 const openLedger = async () => {
   const config = ledgerConfigFromEnv();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bodyParser: false, logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(LedgerContextModule.register(config), { logger: ['error', 'warn'] });
   await app.init();
   return { app, config };
 };
 
-const issueKeyWith = (handler: LedgerCommandHandler) => async (partyId: string): Promise<string> => {
-  const apiKey = generateApiKey();
-  const now = new Date().toISOString();
-  await handler.execute({
-    type: 'IssueApiKey', data: { partyId, keyId: uuidv7(), secretHash: hashApiKey(apiKey) },
-    metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'system', roles: ['admin'] } },
-  } as LedgerCommand);
-  return apiKey;
-};
+const issueKeyWith = (handler: LedgerCommandHandler) => async (partyId: string): Promise<string> =>
+  (await issueApiKey(handler, partyId)).apiKey;
 
 const program = new Command('chip-ledger').description('Custody ledger for AI accelerators');
-
-program.command('serve').description('Run the HTTP API (same as npm start)').action(async () => {
-  const config = ledgerConfigFromEnv();
-  await startServer(config);
-  new Logger('chip-ledger').log(`Listening on http://localhost:${config.port} (API docs at /docs)`);
-});
 
 program
   .command('seed')

@@ -11,7 +11,7 @@ import type { EventStore } from '@chip-ledger/event-store';
 import { LedgerQueries, LiveReadModels, ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections';
 import { ReadSide } from '../http/read-side';
 import { ActiveKeyCache } from './active-key-cache';
-import { hashApiKey } from './api-key-secret';
+import { hashApiKey } from '@chip-ledger/runtime';
 import { bearerToken } from './bearer-token';
 import { IS_PUBLIC } from './public.decorator';
 import { Unauthenticated } from './unauthenticated';

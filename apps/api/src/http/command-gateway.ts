@@ -6,7 +6,7 @@ import { encodePosition } from '@chip-ledger/event-store';
 import type { CommandContext } from './command-context';
 import { toETag } from './command-context';
 import type { CommandResponseDto } from './command-response.dto';
-import { CLOCK } from '../infrastructure/tokens';
+import { CLOCK } from '@chip-ledger/runtime';
 import { noteCommand } from '../observability/request-observation';
 
 const IDEMPOTENCY_NAMESPACE = '8d3e4b1e-2f0c-4f7d-a1a9-2b6c1c9e5f44';

@@ -3,8 +3,8 @@ import { EVENT_STORE, comparePositions, decodePosition, encodePosition } from '@
 import type { EventStore, GlobalPosition } from '@chip-ledger/event-store';
 import type { ProjectionLag } from '@chip-ledger/projections';
 import { ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections';
-import { LEDGER_CONFIG } from '../infrastructure/tokens';
-import type { LedgerConfig } from '../infrastructure/ledger-config';
+import { LEDGER_CONFIG } from '@chip-ledger/runtime';
+import type { LedgerConfig } from '@chip-ledger/runtime';
 import { RequestValidationFailed } from './validation';
 
 /**

@@ -6,10 +6,10 @@ import { ProjectionRunner } from '@chip-ledger/projections';
 import { bearerToken } from '../auth/bearer-token';
 import { Public } from '../auth/public.decorator';
 import { Unauthenticated } from '../auth/unauthenticated';
-import type { LedgerConfig } from '../infrastructure/ledger-config';
+import type { LedgerConfig } from '@chip-ledger/runtime';
 import { REQUEST_PROBLEMS } from '../openapi/api-operations.decorator';
 import { ApiProblems } from '../openapi/api-problems.decorator';
-import { LEDGER_CONFIG } from '../infrastructure/tokens';
+import { LEDGER_CONFIG } from '@chip-ledger/runtime';
 import { LedgerMetrics } from './ledger-metrics';
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();

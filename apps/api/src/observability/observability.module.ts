@@ -2,7 +2,8 @@ import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import type { LedgerConfig } from '../infrastructure/ledger-config';
+import type { LedgerConfig } from '@chip-ledger/runtime';
+import { ReadSideFailureReporter } from '@chip-ledger/runtime';
 import { createLedgerLogger } from './ledger-logger';
 import { LedgerMetrics } from './ledger-metrics';
 import { MetricsController } from './metrics.controller';
@@ -32,8 +33,9 @@ export class ObservabilityModule {
         { provide: REQUEST_OBSERVER, useFactory: (metrics: LedgerMetrics) => observeRequests(logger, metrics), inject: [LedgerMetrics] },
         { provide: RepeatedErrorLog, useFactory: () => new RepeatedErrorLog(logger) },
         ReadSideFailures,
+        { provide: ReadSideFailureReporter, useExisting: ReadSideFailures },
       ],
-      exports: [LEDGER_LOGGER, LedgerMetrics, RepeatedErrorLog, ReadSideFailures],
+      exports: [LEDGER_LOGGER, LedgerMetrics, RepeatedErrorLog, ReadSideFailures, ReadSideFailureReporter],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ReadSideFailureReporter } from '@chip-ledger/runtime';
 import { LedgerMetrics } from './ledger-metrics';
 import { RepeatedErrorLog, errorKey } from './repeated-error-log';
 
@@ -7,7 +8,7 @@ import { RepeatedErrorLog, errorKey } from './repeated-error-log';
  * be written): it retries by itself, so each failure is counted and its cause logged once per interval.
  */
 @Injectable()
-export class ReadSideFailures {
+export class ReadSideFailures implements ReadSideFailureReporter {
   constructor(private readonly errors: RepeatedErrorLog, private readonly metrics: LedgerMetrics) {}
 
   readonly report = (error: unknown): void => {

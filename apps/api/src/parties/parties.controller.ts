@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@chip-ledger/domain';
 import { NotPermitted, NotRegistered } from '@chip-ledger/domain';
 import { LedgerQueries } from '@chip-ledger/projections';
-import { generateApiKey, hashApiKey } from '../auth/api-key-secret';
+import { generateApiKey, hashApiKey } from '@chip-ledger/runtime';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { readsEverything } from '../auth/read-access';
 import { CommandContextParam } from '../http/command-context';

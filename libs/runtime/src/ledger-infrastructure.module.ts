@@ -3,32 +3,24 @@ import { Global, Inject, Logger, Module } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClaimSettler, LedgerCommandHandler, fileSettlerCheckpoint, systemClock } from '@chip-ledger/application';
-import { EVENT_STORE, openEsdbEventStore, openSqliteEventStore } from '@chip-ledger/event-store';
+import { EVENT_STORE } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
 import { LedgerQueries, LiveReadModels, ProjectionRunner } from '@chip-ledger/projections';
-import { ReadSideFailures } from '../observability/read-side-failures';
+import { AdminBootstrap } from './admin-bootstrap';
 import type { LedgerConfig } from './ledger-config';
+import { openEventStore } from './open-event-store';
+import { ReadSideFailureReporter } from './read-side-failure-reporter';
 import { CLOCK, LEDGER_CONFIG } from './tokens';
-
-/** EventStoreDB when a connection string is configured, else the embedded store in the data directory. */
-export const openEventStore = (config: LedgerConfig): EventStore => {
-  if (config.eventStoreConnectionString) return openEsdbEventStore({ connectionString: config.eventStoreConnectionString });
-  mkdirSync(config.dataDir, { recursive: true });
-  // Concurrent requests' appends share a transaction (group commit): one commit, and one sync, per turn of the event loop.
-  return openSqliteEventStore({
-    file: join(config.dataDir, 'events.sqlite'), groupCommit: true, synchronous: config.eventStoreSynchronous ?? 'FULL',
-  });
-};
 
 /**
  * Read models are local to each API instance (with EventStoreDB, every instance projects the shared log itself), in
  * the current generation of the data directory; a `cli rebuild` publishes a new one, which this process moves to.
  */
-export const openLiveReadModels = (config: LedgerConfig, store: EventStore, failures: ReadSideFailures): LiveReadModels => {
+export const openLiveReadModels = (config: LedgerConfig, store: EventStore, failures: ReadSideFailureReporter): LiveReadModels => {
   mkdirSync(config.dataDir, { recursive: true });
   const logger = new Logger('ReadModels');
   return new LiveReadModels(config.dataDir, store, {
-    runner: { holder: 'chip-ledger API', onError: failures.report, ...config.projection },
+    runner: { holder: 'chip-ledger API', onError: (error) => failures.report(error), ...config.projection },
     onError: (error) => logger.warn(`Could not move to the rebuilt read models yet: ${error instanceof Error ? error.message : String(error)}`),
   });
 };
@@ -89,15 +81,16 @@ export class LedgerInfrastructureModule {
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         {
           provide: LiveReadModels,
-          useFactory: (store: EventStore, failures: ReadSideFailures) => openLiveReadModels(config, store, failures),
-          inject: [EVENT_STORE, ReadSideFailures],
+          useFactory: (store: EventStore, failures: ReadSideFailureReporter) => openLiveReadModels(config, store, failures),
+          inject: [EVENT_STORE, ReadSideFailureReporter],
         },
         { provide: LedgerQueries, useFactory: currentQueries, inject: [LiveReadModels] },
         { provide: ProjectionRunner, useFactory: (live: LiveReadModels) => live.runner, inject: [LiveReadModels] },
         { provide: LedgerCommandHandler, useFactory: (store: EventStore) => new LedgerCommandHandler(store), inject: [EVENT_STORE] },
+        AdminBootstrap,
         LedgerLifecycle,
       ],
-      exports: [LEDGER_CONFIG, CLOCK, EVENT_STORE, LiveReadModels, LedgerQueries, ProjectionRunner, LedgerCommandHandler],
+      exports: [LEDGER_CONFIG, CLOCK, EVENT_STORE, LiveReadModels, LedgerQueries, ProjectionRunner, LedgerCommandHandler, AdminBootstrap],
     };
   }
 }

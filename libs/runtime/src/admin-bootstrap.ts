@@ -1,17 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import type { Actor } from '@chip-ledger/domain';
+import type { RegisterParty } from '@chip-ledger/domain';
 import { AlreadyRegistered, partyStream } from '@chip-ledger/domain';
 import { LedgerCommandHandler, StaleRevision } from '@chip-ledger/application';
-import type { Clock, LedgerCommand } from '@chip-ledger/application';
+import type { Clock } from '@chip-ledger/application';
 import type { EventStore } from '@chip-ledger/event-store';
 import { EVENT_STORE } from '@chip-ledger/event-store';
-import type { LedgerConfig } from '../infrastructure/ledger-config';
-import { CLOCK, LEDGER_CONFIG } from '../infrastructure/tokens';
-import { generateApiKey, hashApiKey } from './api-key-secret';
+import { SYSTEM_ACTOR, issueApiKey } from './issue-api-key';
+import type { LedgerConfig } from './ledger-config';
+import { CLOCK, LEDGER_CONFIG } from './tokens';
 
 export const BOOTSTRAP_ADMIN_ID = 'admin';
-const SYSTEM: Actor = { partyId: 'system', roles: ['admin'] };
 /** Another instance bootstrapping the same store at the same moment: read again and decide again, this often. */
 const MAX_ATTEMPTS = 3;
 
@@ -58,11 +57,10 @@ export class AdminBootstrap {
     let admin = await this.readAdminStream();
     if (admin.everIssuedKey) return null;
     if (!admin.registered) {
-      await this.run('RegisterParty', { partyId: BOOTSTRAP_ADMIN_ID, name: 'Ledger administrator', roles: ['admin'], country: 'US' });
+      await this.registerAdmin();
       admin = await this.readAdminStream();
     }
-    const apiKey = generateApiKey();
-    await this.run('IssueApiKey', { partyId: BOOTSTRAP_ADMIN_ID, keyId: uuidv7(), secretHash: hashApiKey(apiKey) }, admin.revision ?? undefined);
+    const { apiKey } = await issueApiKey(this.handler, BOOTSTRAP_ADMIN_ID, { now: this.clock.now(), expectedRevision: admin.revision ?? undefined });
     this.logger.log('Issued the first admin API key (shown once on standard output)');
     return apiKey;
   }
@@ -76,12 +74,13 @@ export class AdminBootstrap {
     };
   }
 
-  private run(type: LedgerCommand['type'], data: object, expectedRevision?: bigint) {
+  private async registerAdmin(): Promise<void> {
     const now = this.clock.now().toISOString();
-    return this.handler.execute(
-      { type, data, metadata: { now, occurredAt: now, commandId: uuidv7(), actor: SYSTEM } } as LedgerCommand,
-      { expectedRevision },
-    );
+    const command: RegisterParty = {
+      type: 'RegisterParty', data: { partyId: BOOTSTRAP_ADMIN_ID, name: 'Ledger administrator', roles: ['admin'], country: 'US' },
+      metadata: { now, occurredAt: now, commandId: uuidv7(), actor: SYSTEM_ACTOR },
+    };
+    await this.handler.execute(command);
   }
 
   private announce(apiKey: string, announce: (message: string) => void): void {
