@@ -17,3 +17,6 @@ export * from './asset/asset.scope';
 export * from './asset/asset.state';
 export * from './party/party';
 export * from './facility/facility';
+export * from './governance/export-rule-set';
+export * from './governance/licence-evaluation';
+export * from './governance/diverted-country';
