@@ -135,17 +135,22 @@ describe('evaluating a shipment against the export rules in force at its busines
   });
 });
 
+/** The shipped data as plain records, to amend the way a maintainer would edit the file. */
+type EditableRules = { rules: Record<string, unknown>[]; countryGroups: Record<string, unknown>[] };
+const editableRules = (): EditableRules => JSON.parse(JSON.stringify(rulesV1));
+const knownModels = new Set(ACCELERATOR_MODELS.map((model) => model.id));
+
 describe('a rule change is a data change', () => {
   /** The shipped data, with a second version of the 3A090 rule from 2027 that no longer reaches D:4. */
   const amended = () => {
-    const doc = JSON.parse(JSON.stringify(rulesV1)) as typeof rulesV1;
-    const v1 = doc.rules[0] as (typeof doc.rules)[number] & { effectiveUntil: string | null };
+    const doc = editableRules();
+    const v1 = doc.rules[0];
     v1.effectiveUntil = '2027-01-01';
     doc.rules.push({
       ...v1, version: 2, effectiveFrom: '2027-01-01', effectiveUntil: null,
-      destinations: { ...v1.destinations, groups: ['D:1', 'D:5', 'Macau'] },
-    } as (typeof doc.rules)[number]);
-    return parseExportRules(doc, new Set(ACCELERATOR_MODELS.map((model) => model.id)));
+      destinations: { ...(v1.destinations as object), groups: ['D:1', 'D:5', 'Macau'] },
+    });
+    return parseExportRules(doc, knownModels);
   };
 
   it('answers the same shipment differently on either side of the new version\'s date, each naming its version', () => {
@@ -165,11 +170,11 @@ describe('a rule change is a data change', () => {
   });
 
   it('moves a country between groups by a new group version, not by a new rule', () => {
-    const doc = JSON.parse(JSON.stringify(rulesV1)) as typeof rulesV1;
-    const a5 = doc.countryGroups.find((group) => group.id === 'A:5') as (typeof doc.countryGroups)[number] & { effectiveUntil: string | null };
+    const doc = editableRules();
+    const a5 = doc.countryGroups.find((group) => group.id === 'A:5') as Record<string, unknown>;
     a5.effectiveUntil = '2027-01-01';
-    doc.countryGroups.push({ ...a5, version: 2, effectiveFrom: '2027-01-01', effectiveUntil: null, members: [...a5.members, 'AE'] } as (typeof doc.countryGroups)[number]);
-    const rules = parseExportRules(doc, new Set(ACCELERATOR_MODELS.map((model) => model.id)));
+    doc.countryGroups.push({ ...a5, version: 2, effectiveFrom: '2027-01-01', effectiveUntil: null, members: [...(a5.members as string[]), 'AE'] });
+    const rules = parseExportRules(doc, knownModels);
     const toUae = (businessTime: string) => evaluateLicence(shipment({ destinationCountry: 'AE', businessTime }), rules).outcome;
     expect([toUae('2026-12-31T12:00:00Z'), toUae('2027-01-01T12:00:00Z')]).toEqual(['licence-required', 'not-required']);
   });
