@@ -20,3 +20,5 @@ export * from './facility/facility';
 export * from './governance/export-rule-set';
 export * from './governance/licence-evaluation';
 export * from './governance/diverted-country';
+export * from './compute/compute-accounting';
+export * from './compute/compute-threshold';
