@@ -38,7 +38,7 @@ describeOnEachStore('custody lifecycle over HTTP', (on) => {
     await write('/assets/board-1/packing', maker, { childIds: ['gpu-1', 'gpu-2'], occurredAt: day(2) });
     await write('/assets/server-1/packing', maker, { childIds: ['board-1'], occurredAt: day(3) });
     await write('/assets/server-1/shipments', maker, {
-      toFacilityId: 'dc-fra', carrierId: 'skyfreight', exportLicence: 'BIS-L-1', occurredAt: day(5),
+      toFacilityId: 'dc-fra', carrierId: 'skyfreight', exportLicence: 'BIS-L-1', transitCountries: ['SG'], occurredAt: day(5),
     });
     await write('/assets/server-1/customs-holds', customs, { country: 'DE', reason: 'documents check', occurredAt: day(7) });
     const refused = await ledger.post('/assets/server-1/receipts', nimbus, { facilityId: 'dc-fra', occurredAt: day(7) });
@@ -112,5 +112,35 @@ describeOnEachStore('custody lifecycle over HTTP', (on) => {
 
   it('lets the former custodian (the carrier) still read what it carried', async () => {
     await ledger.get('/assets/gpu-1', carrier).expect(200);
+  });
+
+  it('records the declared licence and transit countries on the shipment in the history', async () => {
+    const { body } = await ledger.get('/assets/server-1/history', investigator).expect(200);
+    const shipment = body.entries.find((entry: { eventType: string }) => entry.eventType === 'AssetShipped');
+    expect(shipment.data).toMatchObject({ exportLicence: 'BIS-L-1', transitCountries: ['SG'], originCountry: 'TW', destinationCountry: 'DE' });
+  });
+
+  it('refuses malformed shipment declarations (400) and a transit country that is the destination (422), writing nothing', async () => {
+    await write('/assets', maker, { assetId: 'gpu-9', kind: 'chip', model: 'nvidia-h100-sxm', facilityId: 'tw-assembly', occurredAt: day(11) });
+    const shipment = { toFacilityId: 'dc-fra', carrierId: 'skyfreight', occurredAt: day(12) };
+    for (const declared of [
+      { transitCountries: ['XX'] }, { transitCountries: ['SG', 'SG'] }, { transitCountries: 'SG' },
+      { exportLicence: 'see letter!' }, { exportLicence: 'D'.repeat(65) },
+    ]) {
+      const response = await ledger.post('/assets/gpu-9/shipments', maker, { ...shipment, ...declared });
+      expect({ declared, status: response.status, code: response.body.code }).toEqual({ declared, status: 400, code: 'validation-failed' });
+    }
+    const intoDestination = await ledger.post('/assets/gpu-9/shipments', maker, { ...shipment, transitCountries: ['SG', 'DE'] });
+    expect(intoDestination.status).toBe(422);
+    expect(intoDestination.body).toMatchObject({ code: 'invalid-reference', field: 'transitCountries', value: 'DE' });
+    const unmoved = await ledger.get('/assets/gpu-9', maker).expect(200);
+    expect(unmoved.body).toMatchObject({ status: 'at-facility', facilityId: 'tw-assembly', shipment: null });
+
+    await write('/assets/gpu-9/shipments', maker, { ...shipment, exportLicence: 'BIS-L-9', transitCountries: ['SG', 'NL'] });
+    const { body } = await ledger.get(`/assets/gpu-9?position=${lastPosition}`, maker).expect(200);
+    expect(body).toMatchObject({
+      status: 'in-transit',
+      shipment: { originCountry: 'TW', destinationCountry: 'DE', exportLicence: 'BIS-L-9', transitCountries: ['SG', 'NL'] },
+    });
   });
 });

@@ -15,6 +15,7 @@ export * from './asset/asset.events';
 export * from './asset/asset.evolve';
 export * from './asset/asset.scope';
 export * from './asset/asset.state';
+export * from './asset/shipment-declarations';
 export * from './party/party';
 export * from './facility/facility';
 export * from './governance/export-rule-set';

@@ -8,6 +8,7 @@ export type PackAssets = Command<'PackAssets', { parentId: string; childIds: rea
 export type UnpackAssets = Command<'UnpackAssets', { parentId: string; childIds: readonly string[] }>;
 export type ShipAsset = Command<'ShipAsset', {
   assetId: string; toFacilityId: string; carrierId: string; exportLicence?: string; shipmentRef?: string;
+  transitCountries?: readonly string[];
 }>;
 export type ReceiveAsset = Command<'ReceiveAsset', { assetId: string; facilityId: string }>;
 /** The hold's country is the agency's jurisdiction; `country`, if given, must name it (older clients sent it). */

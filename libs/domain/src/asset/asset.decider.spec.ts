@@ -309,7 +309,7 @@ describe('UnpackAssets', () => {
 });
 
 describe('ShipAsset', () => {
-  const ship = (assetId: string, by = MAKER, data: Partial<{ toFacilityId: string; carrierId: string }> = {}) =>
+  const ship = (assetId: string, by = MAKER, data: Partial<{ toFacilityId: string; carrierId: string; exportLicence: string; transitCountries: string[] }> = {}) =>
     command('ShipAsset', { assetId, toFacilityId: DATACENTER.id, carrierId: CARRIER.id, ...data }, by);
 
   it('ships across a border, with the carrier as custodian', () =>
@@ -334,6 +334,35 @@ describe('ShipAsset', () => {
           destinationCountry: 'US', crossBorder: false, exportLicence: null, shipmentRef: null,
         },
       })]));
+
+  it('records the declared transit countries in order, and the licence reference, on the shipped event', () =>
+    given(REGISTRY, assetIn('at-facility', C1))
+      .when(command('ShipAsset', {
+        assetId: C1, toFacilityId: DATACENTER.id, carrierId: CARRIER.id, exportLicence: 'DE-AUS/2026.0042', transitCountries: ['SG', 'NL'],
+      }, MAKER))
+      .then([on(C1, {
+        type: 'AssetShipped',
+        data: {
+          assetId: C1, fromFacilityId: FAB.id, toFacilityId: DATACENTER.id, carrierId: CARRIER.id, originCountry: 'TW',
+          destinationCountry: 'US', crossBorder: true, exportLicence: 'DE-AUS/2026.0042', shipmentRef: null, transitCountries: ['SG', 'NL'],
+        },
+      })]));
+
+  it('writes no transit field when none is declared, so new and old shipments without transit read alike', () =>
+    given(REGISTRY, assetIn('at-facility', C1)).when(ship(C1, MAKER, { transitCountries: [] }))
+      .then([on(C1, shipped(C1, FAB, DATACENTER))]));
+
+  it.each([
+    { case: 'the origin country as a transit country', data: { transitCountries: ['SG', 'TW'] }, fields: { field: 'transitCountries', value: 'TW' } },
+    { case: 'the destination country as a transit country', data: { transitCountries: ['US'] }, fields: { field: 'transitCountries', value: 'US' } },
+    { case: 'a transit country listed twice', data: { transitCountries: ['SG', 'NL', 'SG'] }, fields: { field: 'transitCountries', value: 'SG' } },
+    { case: 'a transit country that is no ISO code', data: { transitCountries: ['XX'] }, fields: { field: 'transitCountries', value: 'XX' } },
+    { case: 'more than 10 transit countries', data: { transitCountries: ['AE', 'BE', 'CA', 'DE', 'ES', 'FR', 'GB', 'HK', 'IT', 'JP', 'KR'] }, fields: { field: 'transitCountries' } },
+    { case: 'a licence reference with a control character', data: { exportLicence: 'D123\u0000456' }, fields: { field: 'exportLicence' } },
+    { case: 'a licence reference of prose', data: { exportLicence: 'see the attached letter!' }, fields: { field: 'exportLicence' } },
+    { case: 'a licence reference over 64 characters', data: { exportLicence: 'D'.repeat(65) }, fields: { field: 'exportLicence' } },
+  ])('refuses $case as an invalid reference, writing nothing', ({ data, fields }) =>
+    given(REGISTRY, assetIn('at-facility', C1)).when(ship(C1, MAKER, data)).thenThrows(InvalidReference, fields));
 
   it('ships a container alone: its contents move with it', () =>
     given(REGISTRY, assetIn('at-facility', B, 'board'), assetIn('at-facility', C1), packing(B, [C1])).when(ship(B))

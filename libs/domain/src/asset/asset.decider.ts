@@ -18,6 +18,7 @@ import { isObservation } from './asset.events';
 import type { AssetScope } from './asset.scope';
 import { MAX_NESTING, outermost } from './asset.scope';
 import type { Asset, AssetState } from './asset.state';
+import { requireValidShipmentDeclarations } from './shipment-declarations';
 
 /** Reported business time may be late, never ahead of the ledger clock by more than this skew. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -160,6 +161,8 @@ const ship = ({ data, metadata: { actor } }: C.ShipAsset, scope: AssetScope): De
   }
   const carrier = party(scope, data.carrierId, 'carrierId');
   if (!carrier.roles.includes('carrier')) throw new InvalidReference('carrierId', data.carrierId, 'the party is not a carrier');
+  requireValidShipmentDeclarations(data, origin.country, destination.country);
+  const transitCountries = data.transitCountries ?? [];
   return [on(asset.assetId, {
     type: 'AssetShipped',
     data: {
@@ -167,6 +170,7 @@ const ship = ({ data, metadata: { actor } }: C.ShipAsset, scope: AssetScope): De
       carrierId: carrier.partyId, originCountry: origin.country, destinationCountry: destination.country,
       crossBorder: origin.country !== destination.country,
       exportLicence: data.exportLicence ?? null, shipmentRef: data.shipmentRef ?? null,
+      ...(transitCountries.length ? { transitCountries } : {}),
     },
   })];
 };

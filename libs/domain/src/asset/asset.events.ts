@@ -17,6 +17,8 @@ export type AssetShipped = Event<'AssetShipped', {
   assetId: string; fromFacilityId: string; toFacilityId: string; carrierId: string;
   originCountry: string; destinationCountry: string; crossBorder: boolean;
   exportLicence: string | null; shipmentRef: string | null;
+  /** Declared transshipment countries, in order; absent when none were declared (and in events recorded before). */
+  transitCountries?: readonly string[];
 }>;
 export type AssetReceived = Event<'AssetReceived', {
   assetId: string; facilityId: string; country: string; receivedBy: string; expectedFacilityId: string; diverted: boolean;

@@ -46,6 +46,21 @@ describe('evolveAsset', () => {
       shipment: { fromFacilityId: FAB.id, toFacilityId: DATACENTER.id, carrierId: CARRIER.id, crossBorder: true },
     }));
 
+  it('keeps the declared licence and transit countries on the shipment', () => {
+    const declared = shipped(C, FAB, DATACENTER, CARRIER, { exportLicence: 'D123456' });
+    expect(fold(manufactured(C), { ...declared, data: { ...declared.data, transitCountries: ['SG', 'NL'] } })).toMatchObject({
+      shipment: { exportLicence: 'D123456', transitCountries: ['SG', 'NL'] },
+    });
+  });
+
+  it('reads a shipped event stored before transit countries existed as a shipment without transit', () => {
+    const stored = JSON.parse(`{"type":"AssetShipped","data":{"assetId":"${C}","fromFacilityId":"${FAB.id}","toFacilityId":"${DATACENTER.id}",
+      "carrierId":"${CARRIER.id}","originCountry":"TW","destinationCountry":"US","crossBorder":true,"exportLicence":"BIS-L-1","shipmentRef":null}}`);
+    expect(fold(manufactured(C), stored)).toMatchObject({
+      status: 'in-transit', shipment: { destinationCountry: 'US', exportLicence: 'BIS-L-1', transitCountries: [] },
+    });
+  });
+
   it('records and releases a customs hold', () => {
     const heldState = fold(manufactured(C), shipped(C, FAB, DATACENTER), held(C, CUSTOMS, 'US', 'licence check'));
     expect(heldState).toMatchObject({ customsHold: { agencyId: CUSTOMS.id, country: 'US', reason: 'licence check' } });

@@ -29,9 +29,11 @@ export const evolveAsset = (state: AssetState, event: AssetEvent): AssetState =>
       return { ...asset, parentId: null, facilityId: event.data.facilityId, custodianId: event.data.custodianId };
     case 'AssetShipped': {
       const { fromFacilityId, toFacilityId, carrierId, originCountry, destinationCountry, crossBorder } = event.data;
+      const exportLicence = event.data.exportLicence ?? null;
+      const transitCountries = event.data.transitCountries ?? [];
       return {
         ...asset, status: 'in-transit', facilityId: null, custodianId: carrierId,
-        shipment: { fromFacilityId, toFacilityId, carrierId, originCountry, destinationCountry, crossBorder },
+        shipment: { fromFacilityId, toFacilityId, carrierId, originCountry, destinationCountry, crossBorder, exportLicence, transitCountries },
       };
     }
     case 'AssetReceived': {

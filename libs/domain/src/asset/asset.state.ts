@@ -7,6 +7,9 @@ export type Shipment = {
   readonly originCountry: string;
   readonly destinationCountry: string;
   readonly crossBorder: boolean;
+  readonly exportLicence: string | null;
+  /** Declared transshipment countries, in order; empty when none were declared. */
+  readonly transitCountries: readonly string[];
 };
 export type CustomsHold = { readonly agencyId: string; readonly country: string; readonly reason: string };
 export type Installation = { readonly cluster: string; readonly rack: string | null; readonly slot: string | null };

@@ -19,6 +19,9 @@ export class ShipmentDto implements Shipment {
   @ApiProperty({ example: 'TW', description: 'Country it leaves (ISO 3166-1 alpha-2)' }) originCountry!: string;
   @ApiProperty({ example: 'DE', description: 'Country it is bound for (ISO 3166-1 alpha-2)' }) destinationCountry!: string;
   @ApiProperty({ description: 'Whether it leaves the country it starts in' }) crossBorder!: boolean;
+  @NullableId('Export licence reference, as declared') exportLicence!: string | null;
+  @ApiProperty({ type: [String], example: ['SG'], description: 'Declared transit countries, in order (ISO 3166-1 alpha-2)' })
+  transitCountries!: readonly string[];
 }
 
 /** Named apart from the request body CustomsHoldDto: the document keys schemas by class name, and one would replace the other. */
