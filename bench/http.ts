@@ -1,6 +1,4 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,8 +9,7 @@ import { EVENT_STORE } from '@chip-ledger/event-store';
 import { ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections';
 import type { LedgerConfig } from '@chip-ledger/runtime';
 import { issueApiKey } from '@chip-ledger/runtime';
-import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/configure-app';
+import { createLedgerApp } from '../apps/api/src/configure-app';
 
 /**
  * (5) The API as users run it (same module, pipes, guard, filters, body parser), listening on 127.0.0.1 on a random
@@ -65,12 +62,7 @@ export const startApi = async (dataDir: string, synchronous: SqliteSynchronous =
     logLevel: 'info', metricsToken: undefined,
   };
   // Logged as in production (an access line per request), into /dev/null rather than over the benchmark's report.
-  const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(
-      AppModule.register(config, { logDestination: pino.destination('/dev/null') }), { bodyParser: false, logger: ['error'] },
-    ),
-    config,
-  );
+  const app = await createLedgerApp(config, { logDestination: pino.destination('/dev/null'), logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const handler = app.get(LedgerCommandHandler);

@@ -70,7 +70,7 @@ export type FuzzSummary = {
   readonly violations: readonly string[];
 };
 
-/** Express answers HEAD and OPTIONS for every route itself; the document describes the methods the API serves. */
+/** HEAD (Fastify's, for every GET route) and OPTIONS (404) are not in the document, which describes the methods the API serves. */
 const UNDOCUMENTED_METHODS = new Set(['HEAD', 'OPTIONS']);
 
 const parsedBody = (response: RawResponse): unknown => {

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +10,11 @@ import { LedgerCommandHandler } from '@chip-ledger/application';
 import { ProjectionRunner } from '@chip-ledger/projections';
 import type { LedgerConfig } from '@chip-ledger/runtime';
 import { AdminBootstrap, BOOTSTRAP_ADMIN_ID, issueApiKey } from '@chip-ledger/runtime';
-import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/configure-app';
+import { createLedgerApp } from '../../apps/api/src/configure-app';
 import { checkedAgainstDocument, servedContract } from './checked-http';
 
 export type TestLedger = {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   readonly config: LedgerConfig;
   readonly adminKey: string;
   /** supertest against the running app; every response is checked against the served OpenAPI document. */
@@ -29,7 +27,7 @@ export type TestLedger = {
 };
 
 /** On a store other runs have used (a real EventStoreDB), the admin exists: a new key for it, as `cli admin-key` does. */
-const issueAdminKey = async (app: NestExpressApplication): Promise<string> => {
+const issueAdminKey = async (app: NestFastifyApplication): Promise<string> => {
   const { apiKey, result } = await issueApiKey(app.get(LedgerCommandHandler), BOOTSTRAP_ADMIN_ID);
   if (result.position && !(await app.get(ProjectionRunner).waitForPosition(result.position, 30_000))) {
     throw new Error('the read side did not get the new admin key');
@@ -54,11 +52,10 @@ export const startTestLedger = async ({ sharedStore = false, logDestination, ...
     port: 0, dataDir, eventStoreConnectionString: undefined, readWaitMs: 5000, bodyLimit: '64kb',
     logLevel: 'error', metricsToken: undefined, ...options,
   };
-  const app = configureApp(
-    await NestFactory.create<NestExpressApplication>(AppModule.register(config, { logDestination }), { bodyParser: false, logger: ['error'] }),
-    config,
-  );
+  const app = await createLedgerApp(config, { logDestination, logger: ['error'] });
   await app.init();
+  // supertest listens on the raw server itself: Fastify must have loaded its plugins and routes first.
+  await app.getHttpAdapter().getInstance().ready();
   let adminKey: string | null;
   try {
     adminKey = (await app.get(AdminBootstrap).ensureAdmin(() => undefined)) ?? (sharedStore ? await issueAdminKey(app) : null);

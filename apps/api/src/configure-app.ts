@@ -1,22 +1,42 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { answerClientErrorsAsProblems } from './http/client-error-answers';
-import { requireJsonBodies, verifyJsonBody } from './http/json-body-guard';
+import type { DestinationStream } from 'pino';
+import { AppModule } from './app.module';
+import { answerUnmetExpectationsAsProblems } from './http/client-error-answers';
+import { inflateBody, parseJsonBody, refusedBody } from './http/json-body-guard';
+import { ledgerHttpAdapter } from './http/ledger-http-adapter';
 import type { LedgerConfig } from '@chip-ledger/runtime';
 import { useObservability } from './observability/use-observability';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** What main.ts and the end-to-end tests both apply, so tests run the server users run. */
-export const configureApp = (app: NestExpressApplication, config: LedgerConfig): NestExpressApplication => {
+export const configureApp = (app: NestFastifyApplication): NestFastifyApplication => {
   useObservability(app);
-  app.use(requireJsonBodies);
-  app.useBodyParser('json', { limit: config.bodyLimit, verify: verifyJsonBody });
-  answerClientErrorsAsProblems(app.getHttpServer());
-  app.disable('x-powered-by');
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, _reply, done) => done(refusedBody(request.headers) ?? undefined));
+  fastify.addHook('preParsing', (request, _reply, payload, done) => done(null, inflateBody(request.headers, payload)));
+  // Fastify's own parsers (JSON, plain text) give way to the one the API reads bodies with.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
+  answerUnmetExpectationsAsProblems(app.getHttpServer());
   app.enableShutdownHooks();
-  // Express's own ETag is a hash of the body, which clients would take for the stream revision that If-Match wants.
-  app.set('etag', false);
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 };
+
+export type CreateOptions = {
+  /** Where the JSON log goes instead of standard output (a test reads it; the benchmark discards it). */
+  readonly logDestination?: DestinationStream;
+  /** Nest's own logger before pino takes over. */
+  readonly logger?: LoggerService | LogLevel[] | false;
+  readonly bufferLogs?: boolean;
+};
+
+/** The API as `npm start`, the tests and the benchmark run it: the application module on Fastify, configured. */
+export const createLedgerApp = async (config: LedgerConfig, { logDestination, logger, bufferLogs }: CreateOptions = {}): Promise<NestFastifyApplication> =>
+  configureApp(await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config, { logDestination }), ledgerHttpAdapter(config), { bodyParser: false, logger, abortOnError: false, bufferLogs },
+  ));

@@ -19,7 +19,8 @@ export type ServeOptions = {
  */
 export const serve = async <App extends INestApplication>(app: App, port: number, options: ServeOptions = {}): Promise<App> => {
   try {
-    await app.listen(port);
+    // Every interface, as Node listens by default (Fastify listens on localhost only unless told).
+    await app.listen(port, '0.0.0.0');
     await ensureAdminOnceReachable(app.get(AdminBootstrap), options.announce);
   } catch (error) {
     await app.close().catch(() => undefined);

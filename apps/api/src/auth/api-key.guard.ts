@@ -1,8 +1,8 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import type { Actor, PartyEvent, PartyState } from '@chip-ledger/domain';
+import type { FastifyRequest } from '../http/ledger-request';
+import type { PartyEvent, PartyState } from '@chip-ledger/domain';
 import { evolveParty, initialPartyState, partyStream } from '@chip-ledger/domain';
 import { StreamReader } from '@chip-ledger/application';
 import type { ActiveApiKey } from '@chip-ledger/projections';
@@ -21,7 +21,7 @@ const NEW_KEY_WAIT_MS = 1000;
 /** Requests that answer from the read models; every other method runs a command, which reads the event store. */
 const READS = new Set(['GET', 'HEAD']);
 
-const presentedKey = (request: Request): string | undefined => {
+const presentedKey = (request: FastifyRequest): string | undefined => {
   const bearer = bearerToken(request.headers.authorization);
   if (bearer) return bearer;
   const header = request.headers['x-api-key'];
@@ -55,7 +55,7 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = presentedKey(request);
     if (!key) throw new Unauthenticated('Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"');
     if (READS.has(request.method)) await this.readSide.requireCaughtUp();

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from '../http/ledger-request';
 import { basename } from 'node:path';
 import { EVENT_STORE, comparePositions, encodePosition } from '@chip-ledger/event-store';
 import type { EventStore, GlobalPosition } from '@chip-ledger/event-store';
@@ -32,7 +32,7 @@ export class HealthController {
   @Get()
   @ApiPublicRead({ summary: 'Which store is in use, whether it answers, and how far the read models lag behind it', response: HealthDto })
   @ApiResponse({ status: 503, type: HealthDto, description: 'The store does not answer' })
-  async health(@Res({ passthrough: true }) response: Response): Promise<HealthDto> {
+  async health(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthDto> {
     const projections = this.runner.status();
     let reachable = true;
     let lag: ProjectionLag | null = null;

@@ -1,19 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import type { Clock, CommandResult, LedgerCommand } from '@chip-ledger/application';
+import type { Clock, LedgerCommand } from '@chip-ledger/application';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 import { encodePosition } from '@chip-ledger/event-store';
+import { CommandAnswer } from './command-answer';
 import type { CommandContext } from './command-context';
-import { toETag } from './command-context';
-import type { CommandResponseDto } from './command-response.dto';
 import { CLOCK } from '@chip-ledger/runtime';
-import { noteCommand } from '../observability/request-observation';
 
 const IDEMPOTENCY_NAMESPACE = '8d3e4b1e-2f0c-4f7d-a1a9-2b6c1c9e5f44';
 
 type DataOf<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>['data'];
 
-/** Turns a validated request into a command, runs it, and shapes the answer (body, ETag, replay header). */
+/** A command's data as a request carries it: with the business time, which travels in the command's metadata. */
+export type CommandInput<T extends LedgerCommand['type']> = DataOf<T> & { readonly occurredAt?: string };
+
+/** The business time out of a request's fields; the rest is the command's data (no command has an `occurredAt` field). */
+const splitOccurredAt = <T extends LedgerCommand['type']>({ occurredAt, ...data }: CommandInput<T>): [DataOf<T>, string | undefined] =>
+  [data as unknown as DataOf<T>, occurredAt];
+
+/** Turns a validated request into a command, runs it, and says what it answered (CommandHeadersInterceptor sends it). */
 @Injectable()
 export class CommandGateway {
   constructor(
@@ -21,18 +26,14 @@ export class CommandGateway {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async run<T extends LedgerCommand['type']>(
-    type: T,
-    data: DataOf<T>,
-    context: CommandContext,
-    occurredAt?: string,
-  ): Promise<CommandResponseDto> {
+  async run<T extends LedgerCommand['type']>(type: T, input: CommandInput<T>, context: CommandContext): Promise<CommandAnswer> {
+    const [data, occurredAt] = splitOccurredAt(input);
     const now = this.clock.now().toISOString();
     // Keys are scoped to the party, so two clients choosing the same key never share a command.
     const commandId = context.idempotencyKey === undefined
       ? uuidv7()
       : uuidv5(`${context.actor.partyId}\u0000${context.idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
-    noteCommand(context.response, type, commandId);
+    context.noteCommand(type, commandId);
     const command = {
       type, data,
       metadata: { now, occurredAt: occurredAt ? new Date(occurredAt).toISOString() : now, commandId, actor: context.actor },
@@ -41,21 +42,12 @@ export class CommandGateway {
       expectedRevision: context.ifMatch,
       correlationId: context.correlationId,
     });
-    return this.respond(result, context);
-  }
-
-  private respond(result: CommandResult, context: CommandContext): CommandResponseDto {
-    if (result.revision !== null) context.response.setHeader('ETag', toETag(result.revision));
-    if (result.replayed) context.response.setHeader('Idempotent-Replayed', 'true');
-    return {
+    return new CommandAnswer({
       commandId: result.commandId,
       streamName: result.streamName,
       revision: result.revision === null ? null : String(result.revision),
       position: result.position === null ? null : encodePosition(result.position),
       events: [...result.events],
-    };
+    }, result.revision, result.replayed);
   }
 }
-
-/** A DTO's fields without the business time, which travels in the command's metadata. */
-export const withoutOccurredAt = <D extends { occurredAt?: string }>({ occurredAt: _, ...rest }: D): Omit<D, 'occurredAt'> => rest;

@@ -1,11 +1,11 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { CustodyError } from '@chip-ledger/domain';
 import { AppendTooLarge, StoreFull, StoreUnavailable, StreamDeleted, sqliteStorageFailure } from '@chip-ledger/event-store';
 import { InvalidCursor, InvalidTime } from '@chip-ledger/projections';
 import { Unauthenticated } from '../auth/unauthenticated';
 import { RepeatedErrorLog, errorKey } from '../observability/repeated-error-log';
+import type { FastifyReply, FastifyRequest } from './ledger-request';
 import { noteProblem } from '../observability/request-observation';
 import { ReadModelBehind } from './read-side';
 import { RequestValidationFailed } from './validation';
@@ -54,8 +54,21 @@ export type Problem = {
   [extension: string]: unknown;
 };
 
-/** body-parser's errors (and json-body-guard's) are http-errors with a `type`, not Nest exceptions. */
-const bodyParserProblem = (error: { type?: unknown; status?: unknown; message?: unknown }): { status: number; code: string; detail: string } | null => {
+type BodyError = { type?: unknown; status?: unknown; statusCode?: unknown; message?: unknown };
+
+/**
+ * Fastify's own refusals (FST_ERR_CTP_*: a body over the limit, of no type it parses, shorter than its Content-Length),
+ * which Nest hands on as bare HttpExceptions of their status.
+ */
+const FASTIFY_REFUSALS: Readonly<Record<number, { code: string; detail: string }>> = {
+  400: { code: 'malformed-request', detail: 'The request cannot be parsed' },
+  413: { code: 'body-too-large', detail: 'The body is larger than this server accepts' },
+  415: { code: 'unsupported-media-type', detail: 'Send the body as application/json' },
+};
+
+/** Errors of reading a body (json-body-guard's BodyRefused, a stream's) are not Nest exceptions. */
+const bodyProblem = (error: BodyError): { status: number; code: string; detail: string } | null => {
+  const status = error.status ?? error.statusCode;
   switch (error.type) {
     case 'entity.parse.failed': return { status: 400, code: 'malformed-json', detail: 'The body is not valid JSON' };
     case 'entity.too.large': return { status: 413, code: 'body-too-large', detail: 'The body is larger than this server accepts' };
@@ -65,9 +78,9 @@ const bodyParserProblem = (error: { type?: unknown; status?: unknown; message?: 
     case 'encoding.unsupported':
     case 'charset.unsupported': return { status: 415, code: 'unsupported-encoding', detail: 'Send the body as UTF-8 JSON' };
     default:
-      // e.g. a body declared gzip that does not inflate: the stream's own error, given a 400 by body-parser.
-      return typeof error.status === 'number' && error.status >= 400 && error.status < 500
-        ? { status: error.status, code: error.status === 400 ? 'malformed-body' : `http-${error.status}`, detail: 'The body cannot be read' }
+      // e.g. a body declared gzip that does not inflate: the stream's own error, given a 400 by Fastify.
+      return typeof status === 'number' && status >= 400 && status < 500
+        ? { status, code: status === 400 ? 'malformed-body' : `http-${status}`, detail: 'The body cannot be read' }
         : null;
   }
 };
@@ -79,20 +92,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: unknown }>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const response = http.getResponse<FastifyReply>();
     const problem = this.toProblem(error, request.originalUrl ?? request.url);
     noteProblem(response, problem.code, error);
     if (problem.status >= 500) this.logServerSide(error, problem, request.id);
-    if (problem.status === 503) response.setHeader('Retry-After', '1');
+    if (problem.status === 503) response.header('Retry-After', '1');
     // Space comes back when someone frees it: no use asking every second.
-    if (problem.status === 507) response.setHeader('Retry-After', '10');
-    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    if (problem.status === 507) response.header('Retry-After', '10');
+    if (problem.status === 401) response.header('WWW-Authenticate', 'Bearer');
+    void response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   /** Every 5xx is logged with its cause, once per interval per kind of error (see RepeatedErrorLog). */
-  private logServerSide(error: unknown, problem: Problem, requestId: unknown): void {
+  private logServerSide(error: unknown, problem: Problem, requestId: string): void {
     this.errors.report({
       key: errorKey(problem.code, error),
       level: problem.status === 500 ? 'error' : 'warn',
@@ -129,14 +142,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      // Nest turns body-parser's SyntaxError (bad JSON) and Express's URIError (bad %-encoding) into a bare 400.
-      if (status === 400) {
-        const json = error.message.includes('JSON');
-        return make(400, json ? 'malformed-json' : 'malformed-request', json ? 'The body is not valid JSON' : 'The request cannot be parsed');
-      }
+      const refusal = FASTIFY_REFUSALS[status];
+      if (refusal && !(error instanceof RequestValidationFailed)) return make(status, refusal.code, refusal.detail);
       return make(status, status === 404 ? 'not-found' : `http-${status}`, error.message);
     }
-    const parsed = typeof error === 'object' && error !== null ? bodyParserProblem(error as { type?: unknown }) : null;
+    const parsed = typeof error === 'object' && error !== null ? bodyProblem(error as BodyError) : null;
     if (parsed) return make(parsed.status, parsed.code, parsed.detail);
     return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'An unexpected error occurred', instance, code: 'internal' };
   }

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../http/ledger-request';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProjectionLag, ProjectionStatus } from '@chip-ledger/projections';
 import { commandOutcome, peekObservation, routePattern } from './request-observation';
@@ -94,7 +94,7 @@ export class LedgerMetrics {
   }
 
   /** Counts a request whose answer has been sent, `durationMs` after it arrived. */
-  observe(request: Request, response: Response, durationMs: number): void {
+  observe(request: FastifyRequest, response: FastifyReply, durationMs: number): void {
     const now = performance.now();
     const route = routePattern(request);
     const status = String(response.statusCode);

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from '../http/ledger-request';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProjectionRunner } from '@chip-ledger/projections';
 import { bearerToken } from '../auth/bearer-token';
@@ -52,7 +52,7 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiResponse({ status: 200, description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } })
   @ApiProblems(...REQUEST_PROBLEMS, 401)
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     const presented = bearerToken(authorization);
     if (this.token && !(presented !== undefined && timingSafeEqual(digest(presented), this.token))) {
       throw new Unauthenticated('Send the metrics token as "Authorization: Bearer <METRICS_TOKEN>"');
@@ -63,7 +63,7 @@ export class MetricsController {
     } catch {
       // The store does not answer: the lag gauges keep their last values, and the rest is still worth scraping.
     }
-    response.setHeader('Content-Type', this.metrics.registry.contentType);
+    response.header('Content-Type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();
   }
 }

@@ -1,6 +1,5 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from '../http/ledger-request';
 import type { Level, Logger } from 'pino';
-import type { Actor } from '@chip-ledger/domain';
 import { commandOutcome, peekObservation, routePattern } from './request-observation';
 
 /** The store is down or full: the server is fine and says so; the cause is logged (once per interval) by the filter. */
@@ -15,8 +14,8 @@ const levelFor = (status: number): Level => {
  * The access line of a request that has ended: its id, who asked for what, which command it ran and how that ended,
  * and how long it took. Headers and bodies are never logged.
  */
-export const logRequest = (logger: Logger, request: Request & { id?: string; actor?: Actor }, response: Response, durationMs: number): void => {
-  const finished = response.writableFinished;
+export const logRequest = (logger: Logger, request: FastifyRequest, response: FastifyReply, durationMs: number): void => {
+  const finished = response.raw.writableFinished;
   const level = finished ? levelFor(response.statusCode) : 'warn';
   if (!logger.isLevelEnabled(level)) return;
   const fields: Record<string, unknown> = {

@@ -1,13 +1,17 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { RequestHandler } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { REQUEST_OBSERVER } from './observability.module';
+import type { RequestObserver } from './observe-requests';
 
 /**
- * Nest's own log lines go through pino, and every request is logged and measured. Called before the body parser is
- * mounted, so requests it refuses (bad JSON, too large) are logged and counted too.
+ * Nest's own log lines go through pino, and every request is logged and measured, from its first hook on: requests
+ * refused before a route runs (bad JSON, too large, not found) are logged and counted too.
  */
-export const useObservability = (app: NestExpressApplication): void => {
+export const useObservability = (app: NestFastifyApplication): void => {
   app.useLogger(app.get(Logger));
-  app.use(app.get<RequestHandler>(REQUEST_OBSERVER));
+  const observe = app.get<RequestObserver>(REQUEST_OBSERVER);
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    observe(request, reply);
+    done();
+  });
 };

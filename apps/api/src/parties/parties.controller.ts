@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@chip-ledger/domain';
@@ -9,7 +9,9 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { readsEverything } from '../auth/read-access';
 import { CommandContextParam } from '../http/command-context';
 import type { CommandContext } from '../http/command-context';
+import type { CommandAnswer } from '../http/command-answer';
 import { CommandGateway } from '../http/command-gateway';
+import { CommandHeadersInterceptor } from '../http/command-headers.interceptor';
 import { ParseIdPipe } from '../http/ids';
 import { ReadSide } from '../http/read-side';
 import { ApiCommand, ApiRead } from '../openapi/api-operations.decorator';
@@ -30,26 +32,29 @@ export class PartiesController {
   ) {}
 
   @Post('parties')
+  @UseInterceptors(CommandHeadersInterceptor)
   @ApiCommand({ summary: 'Admin: register a party (manufacturer, carrier, operator, customs, investigator, admin)', problems: [422] })
   register(@Body() dto: RegisterPartyDto, @CommandContextParam() context: CommandContext) {
     return this.commands.run('RegisterParty', dto, context);
   }
 
   @Post('parties/:partyId/api-keys')
+  @UseInterceptors(CommandHeadersInterceptor)
   @ApiCommand({
     summary: 'Admin: issue an API key for a party. The key is in this answer only.',
     response: IssuedApiKeyDto, problems: [404], idempotent: false,
   })
-  async issueKey(@PartyId() partyId: string, @CommandContextParam() context: CommandContext): Promise<IssuedApiKeyDto> {
+  async issueKey(@PartyId() partyId: string, @CommandContextParam() context: CommandContext): Promise<CommandAnswer<IssuedApiKeyDto>> {
     const apiKey = generateApiKey();
     const keyId = uuidv7();
     // A fresh secret each call: a replayed answer could not return the first one, whose hash alone was kept.
-    const result = await this.commands.run('IssueApiKey', { partyId, keyId, secretHash: hashApiKey(apiKey) },
+    const answer = await this.commands.run('IssueApiKey', { partyId, keyId, secretHash: hashApiKey(apiKey) },
       { ...context, idempotencyKey: undefined });
-    return { keyId, apiKey, position: result.position };
+    return answer.withBody({ keyId, apiKey, position: answer.body.position });
   }
 
   @Delete('parties/:partyId/api-keys/:keyId')
+  @UseInterceptors(CommandHeadersInterceptor)
   @ApiCommand({ summary: 'Admin: revoke an API key', status: 200, problems: [404, 422] })
   revokeKey(@PartyId() partyId: string, @Param('keyId', ParseIdPipe) keyId: string, @CommandContextParam() context: CommandContext) {
     return this.commands.run('RevokeApiKey', { partyId, keyId }, context);
