@@ -1,4 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
+import type { AddressInfo, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import type { IServerFeaturesServer } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
@@ -92,11 +94,46 @@ const supportedMethods = (batchAppend: boolean): SupportedMethods => {
     .setMethodsList(methods.map((name) => new SupportedMethod().setServiceName(STREAMS_SERVICE).setMethodName(name)));
 };
 
-const bind = (server: grpc.Server, port: number): Promise<number> =>
+/**
+ * The node's own TCP listener, its connections handed to grpc-js (`createConnectionInjector`), so that `kill()` can
+ * do what a crashed process does to its peers: its sockets close at once, and nothing more is sent on them. Killing
+ * through grpc-js instead (`forceShutdown`, which destroys each HTTP/2 session with RST_STREAM and GOAWAY frames
+ * still to write) crashed the jest process natively in about a third of the runs when a client held streaming
+ * calls open on the node (Node 20's http2: a server session destroyed while a write was scheduled; the core dump
+ * shows the freed session touched by that write's callback). A real EventStoreDB is another process, so that
+ * path of Node's server-side http2 is not the production client's.
+ */
+type Listener = {
+  readonly port: number;
+  /** Stops accepting; open connections stay. */
+  close(): void;
+  /** Closes every open connection at once (a crash, as the peer sees it); resolves once each has closed. */
+  dropConnections(): Promise<void>;
+};
+
+const listen = (port: number, accept: (socket: Socket) => void): Promise<Listener> =>
   new Promise((resolve, reject) => {
-    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => {
-      if (error) reject(error);
-      else resolve(bound);
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      accept(socket);
+    });
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () => server.close(),
+        dropConnections: async () => {
+          const closing = [...sockets].map((socket) => new Promise<void>((closed) => {
+            socket.once('close', () => closed());
+            socket.destroy();
+          }));
+          sockets.clear();
+          await Promise.all(closing);
+        },
+      });
     });
   });
 
@@ -127,7 +164,7 @@ const startNode = async (setup: NodeSetup): Promise<Node> => {
       return () => live.delete(call);
     },
   });
-  let server: grpc.Server | null = null;
+  let server: { readonly grpc: grpc.Server; readonly listener: Listener } | null = null;
   let port = setup.port;
   const node: Node = {
     calls,
@@ -144,15 +181,21 @@ const startNode = async (setup: NodeSetup): Promise<Node> => {
         };
         next.addService(ServerFeaturesService, serverFeatures);
       }
-      port = await bind(next, port);
-      server = next;
+      const injector = next.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+      const listener = await listen(port, (socket) => injector.injectConnection(socket));
+      port = listener.port;
+      server = { grpc: next, listener };
     },
     async kill() {
       const current = server;
       server = null;
       for (const call of [...live]) call.abort();
       live.clear();
-      current?.forceShutdown();
+      if (!current) return;
+      current.listener.close();
+      await current.listener.dropConnections();
+      // The HTTP/2 sessions ended with their sockets; this only releases what grpc-js still holds.
+      current.grpc.forceShutdown();
     },
     async stop() {
       const current = server;
@@ -160,16 +203,17 @@ const startNode = async (setup: NodeSetup): Promise<Node> => {
       if (!current) return;
       for (const call of [...live]) call.end();
       live.clear();
+      current.listener.close();
+      // Sessions close once their calls are over; a client that keeps one open is cut off after 2 s.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          current.forceShutdown();
-          resolve();
-        }, 2_000);
-        current.tryShutdown(() => {
+        const timer = setTimeout(resolve, 2_000);
+        current.grpc.tryShutdown(() => {
           clearTimeout(timer);
           resolve();
         });
       });
+      await current.listener.dropConnections();
+      current.grpc.forceShutdown();
     },
   };
   await node.start();
