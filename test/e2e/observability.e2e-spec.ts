@@ -189,7 +189,7 @@ describe('operating the ledger when its store is gone (EventStoreDB test server 
   it('counts every failed command and store error, and logs the cause once with the number of repeats, not once per request', async () => {
     const server = await startEsdbTestServer();
     const log = new LogCapture();
-    const ledger = await startTestLedger({ eventStoreConnectionString: server.connectionString, logLevel: 'warn', logDestination: log, claimSettler: false });
+    const ledger = await startTestLedger({ eventStoreConnectionString: server.connectionString, logLevel: 'warn', logDestination: log });
     let closed = false;
     try {
       const maker = await ledger.registerParty('maker', ['manufacturer'], 'TW');

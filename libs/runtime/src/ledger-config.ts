@@ -23,12 +23,6 @@ export type LedgerConfig = {
   readonly metricsToken: string | undefined;
   /** Tuning of the read side's runner; tests also slow it down through it (`beforeBatch`). Not from the environment. */
   readonly projection?: ProjectionRunnerOptions;
-  /**
-   * The claim settler (docs/adr/0001) runs on EventStoreDB unless this is false. Tests that kill the in-process
-   * EventStoreDB test server turn it off: with its subscription open across such a kill, the jest process crashed
-   * natively in about half the runs (under investigation; a real server is another process). Not from the environment.
-   */
-  readonly claimSettler?: boolean;
 };
 
 /** `EVENT_STORE_SYNCHRONOUS`: `full` (default) or `normal`, any case; anything else stops the start. */

@@ -52,7 +52,7 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     // The embedded store writes a command's streams in one transaction: nothing to settle.
-    if (this.store.info.kind !== 'eventstoredb' || this.config.claimSettler === false) return;
+    if (this.store.info.kind !== 'eventstoredb') return;
     const settler = new ClaimSettler(this.store, {
       checkpoint: fileSettlerCheckpoint(join(this.config.dataDir, 'settler-checkpoint.json')),
       onSettled: (commandId, outcome) => this.logger.warn(`interrupted command ${commandId} ${outcome}`),
