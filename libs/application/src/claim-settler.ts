@@ -108,8 +108,12 @@ export class ClaimSettler {
     await this.checking;
   }
 
-  /** Settles, now, every noted command that has waited long enough; resolves when done. */
+  /**
+   * Settles, now, every noted command that has waited long enough; resolves when done. Nothing once stopped: the
+   * store may be closed by then (a timer tick or a caller that was already on its way).
+   */
   check(): Promise<void> {
+    if (this.stopped) return this.checking ?? Promise.resolve();
     this.checking ??= this.settleDue().catch((error: unknown) => this.options.onError?.(error)).finally(() => {
       this.checking = null;
     });
@@ -139,6 +143,7 @@ export class ClaimSettler {
   private async settleDue(): Promise<void> {
     const now = Date.now();
     for (const [commandId, claim] of [...this.unsettled]) {
+      if (this.stopped) break; // stop() waits for the settlement under way, not for the rest
       if (now - claim.seenAt < this.settleAfterMs) continue;
       const plan = planIn(commandId, claim.commitStream, await this.store.readStream(claim.planStream));
       if (plan) this.options.onSettled?.(commandId, await settleCommand(this.store, plan));
