@@ -37,6 +37,32 @@ export const serverEntry = (): string => {
   return compiled.entry;
 };
 
+/** The CLI's compiled entry point, built with the server's. */
+export const cliEntry = (): string => resolve(dirname(serverEntry()), '..', '..', 'cli', 'src', 'main.js');
+
+export type FinishedRun = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
+
+/** Runs a compiled entry point (a CLI command, a server that is expected not to start) to its end. */
+export const runToEnd = (entry: string, args: readonly string[], env: Record<string, string>, timeoutMs = 60_000): Promise<FinishedRun> =>
+  new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [entry, ...args], {
+      env: { ...process.env, NODE_PATH: join(repoRoot(), 'node_modules'), ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} ${args.join(' ')} still ran after ${timeoutMs} ms:\n${stdout.slice(-2000)}${stderr.slice(-2000)}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+
 /** Removes what `serverEntry` compiled, if anything (call it when the tests that start servers are done). */
 export const removeCompiledServer = (): void => {
   if (compiled) rmSync(compiled.dir, { recursive: true, force: true });

@@ -33,10 +33,12 @@ export type CreateOptions = {
   /** Nest's own logger before pino takes over. */
   readonly logger?: LoggerService | LogLevel[] | false;
   readonly bufferLogs?: boolean;
+  /** false: held-back lines wait for an explicit flushLogs (the runtime's serve), not for the first useLogger. */
+  readonly autoFlushLogs?: boolean;
 };
 
 /** The API as `npm start`, the tests and the benchmark run it: the application module on Fastify, configured. */
-export const createLedgerApp = async (config: LedgerConfig, { logDestination, logger, bufferLogs }: CreateOptions = {}): Promise<NestFastifyApplication> =>
+export const createLedgerApp = async (config: LedgerConfig, { logDestination, logger, bufferLogs, autoFlushLogs }: CreateOptions = {}): Promise<NestFastifyApplication> =>
   configureApp(await NestFactory.create<NestFastifyApplication>(
-    AppModule.register(config, { logDestination }), ledgerHttpAdapter(config), { bodyParser: false, logger, abortOnError: false, bufferLogs },
+    AppModule.register(config, { logDestination }), ledgerHttpAdapter(config), { bodyParser: false, logger, abortOnError: false, bufferLogs, autoFlushLogs },
   ));

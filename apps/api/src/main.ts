@@ -1,18 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ledgerConfigFromEnv } from '@chip-ledger/runtime';
+import { ledgerConfigFromEnv, logFatal } from '@chip-ledger/runtime';
 import { startServer } from './start-server';
 
-const config = ledgerConfigFromEnv();
-const logger = new Logger('chip-ledger');
+const start = async (): Promise<void> => {
+  const config = ledgerConfigFromEnv();
+  await startServer(config);
+  const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;
+  new Logger('chip-ledger').log(`Listening on http://localhost:${config.port} (API docs at /docs) on the ${store}`);
+};
 
-startServer(config).then(
-  () => {
-    const store = config.eventStoreConnectionString ? 'EventStoreDB' : `embedded store in ${config.dataDir}`;
-    logger.log(`Listening on http://localhost:${config.port} (API docs at /docs) on the ${store}`);
-  },
-  (error: unknown) => {
-    logger.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+start().catch((error: unknown) => {
+  logFatal('Could not start', error);
+  process.exit(1);
+});

@@ -11,7 +11,8 @@ export type StartOptions = ServeOptions & {
 /**
  * Starts the HTTP API as `npm start` does: this application's module, configured as the tests configure it, served
  * by the runtime's `serve` (listen, then the first-start admin key). Rejects only when the server cannot start, after
- * closing what it opened.
+ * closing what it opened. Nest's lines wait for the JSON logger (`serve` flushes them): if the application cannot
+ * even be built, they are dropped rather than printed as Nest's text, and the caller logs the error once, as JSON.
  */
 export const startServer = async (config: LedgerConfig, options: StartOptions = {}): Promise<NestFastifyApplication> =>
-  serve(await createLedgerApp(config, { logger: options.logger, bufferLogs: true }), config.port, options);
+  serve(await createLedgerApp(config, { logger: options.logger, bufferLogs: true, autoFlushLogs: false }), config.port, options);

@@ -3,19 +3,31 @@ import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { pino } from 'pino';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 import { ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections';
-import { BOOTSTRAP_ADMIN_ID, LedgerContextModule, issueApiKey, ledgerConfigFromEnv, openEventStore } from '@chip-ledger/runtime';
+import {
+  BOOTSTRAP_ADMIN_ID, LedgerContextModule, createLedgerLogger, issueApiKey, ledgerConfigFromEnv, logFatal, openEventStore,
+} from '@chip-ledger/runtime';
 import { EVENT_STORE } from '@chip-ledger/event-store';
 import type { EventStore } from '@chip-ledger/event-store';
 import { DEFAULT_DEMO_SIZE, seedDemo } from './demo-seed';
 import { rebuildWithProgress } from './rebuild-command';
 
-/** The application context without HTTP: the same store, read models and command handler the server uses. */
+/** Standard output carries a command's answer (a key, a summary); the log goes to standard error. */
+const STANDARD_ERROR = 2;
+
+/**
+ * The application context without HTTP: the same store, read models and command handler the server uses. Its log is
+ * the server's JSON format, warnings and errors unless LOG_LEVEL says otherwise. Nest logs nothing of its own until
+ * the logger is in place, so a failure to open surfaces once, as the command's error, not as Nest's stack dump.
+ */
 const openLedger = async () => {
   const config = ledgerConfigFromEnv();
-  const app = await NestFactory.createApplicationContext(LedgerContextModule.register(config), { logger: ['error', 'warn'] });
-  await app.init();
+  const logger = createLedgerLogger(process.env.LOG_LEVEL || 'warn', pino.destination(STANDARD_ERROR));
+  const app = await NestFactory.createApplicationContext(LedgerContextModule.register(config, logger), { logger: false, abortOnError: false });
+  app.useLogger(app.get(Logger));
   return { app, config };
 };
 
@@ -77,6 +89,6 @@ program.command('admin-key').description(`Issue a new API key for the "${BOOTSTR
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(`chip-ledger: ${error instanceof Error ? error.message : String(error)}`);
+  logFatal(`chip-ledger ${program.args[0] ?? ''} failed`.replace('  ', ' '), error, pino.destination(STANDARD_ERROR));
   process.exit(1);
 });

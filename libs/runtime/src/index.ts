@@ -9,3 +9,5 @@ export * from './projections-starter';
 export * from './ledger-infrastructure.module';
 export * from './ledger-context.module';
 export * from './serve';
+export * from './ledger-logger';
+export * from './log-fatal';

@@ -1,5 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import type { LedgerConfig } from './ledger-config';
 import { LedgerInfrastructureModule } from './ledger-infrastructure.module';
 import { ProjectionsStarter } from './projections-starter';
@@ -7,15 +9,17 @@ import { LoggedReadSideFailures, ReadSideFailureReporter } from './read-side-fai
 
 /**
  * The ledger without HTTP, for commands run next to (or instead of) the server: the same store, command handler and
- * read models following the log, with read-side failures logged. Global so the infrastructure module sees the reporter.
+ * read models following the log, with read-side failures logged. Nest's own lines go to `logger` once the caller hands
+ * it to the application (`app.useLogger(app.get(Logger))` of nestjs-pino). Global so the infrastructure module sees
+ * the reporter.
  */
 @Global()
 @Module({})
 export class LedgerContextModule {
-  static register(config: LedgerConfig): DynamicModule {
+  static register(config: LedgerConfig, logger: Logger): DynamicModule {
     return {
       module: LedgerContextModule,
-      imports: [LedgerInfrastructureModule.register(config)],
+      imports: [LedgerInfrastructureModule.register(config), LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] })],
       providers: [{ provide: ReadSideFailureReporter, useClass: LoggedReadSideFailures }, ProjectionsStarter],
       exports: [ReadSideFailureReporter],
     };

@@ -19,6 +19,8 @@ export type ServeOptions = {
  */
 export const serve = async <App extends INestApplication>(app: App, port: number, options: ServeOptions = {}): Promise<App> => {
   try {
+    // Lines Nest held back while the application was built (if it was created with bufferLogs), now in the app's logger.
+    app.flushLogs();
     // Every interface, as Node listens by default (Fastify listens on localhost only unless told).
     await app.listen(port, '0.0.0.0');
     await ensureAdminOnceReachable(app.get(AdminBootstrap), options.announce);

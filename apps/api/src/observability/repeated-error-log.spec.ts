@@ -1,4 +1,4 @@
-import { createLedgerLogger } from './ledger-logger';
+import { createLedgerLogger } from '@chip-ledger/runtime';
 import { LogCapture } from './log-capture';
 import { RepeatedErrorLog } from './repeated-error-log';
 
