@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -34,12 +34,26 @@ const openLedger = async () => {
 const issueKeyWith = (handler: LedgerCommandHandler) => async (partyId: string): Promise<string> =>
   (await issueApiKey(handler, partyId)).apiKey;
 
-const program = new Command('chip-ledger').description('Custody ledger for AI accelerators');
+const wholeNumberFromOne = (value: string): number => {
+  if (!/^[1-9]\d{0,5}$/.test(value)) throw new InvalidArgumentError('a whole number from 1 (decimal digits).');
+  return Number(value);
+};
+
+const program = new Command('chip-ledger')
+  .description('Custody ledger for AI accelerators: commands run on the ledger next to (or without) the HTTP API')
+  .addHelpText('after', `
+The HTTP API is a program of its own: npm start (node dist/apps/api/src/main.js).
+
+Environment (the same as the API's):
+  DATA_DIR                      the embedded store and the read models (default: ./data)
+  EVENTSTORE_CONNECTION_STRING  run on EventStoreDB instead of the embedded store
+  EVENT_STORE_SYNCHRONOUS       the embedded store's durability: full (default) or normal
+  LOG_LEVEL                     the JSON log on standard error (default: warn); answers go to standard output`);
 
 program
   .command('seed')
   .description('Load the demo data set (racks of servers of boards of chips, shipped from Taiwan through customs)')
-  .option('--racks <n>', 'number of racks', (v) => Number.parseInt(v, 10), DEFAULT_DEMO_SIZE.racks)
+  .option('--racks <n>', 'number of racks (8 servers of 8 chips each)', wholeNumberFromOne, DEFAULT_DEMO_SIZE.racks)
   .option('--if-empty', 'do nothing when the ledger already holds assets')
   .action(async (options: { racks: number; ifEmpty?: boolean }) => {
     const { app, config } = await openLedger();
