@@ -1,6 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
-import type { Actor, Role } from '@chip-ledger/domain';
-import type { LedgerCommand } from '@chip-ledger/application';
+import type { Actor, CommandData, LedgerCommand, LedgerCommandType, Role } from '@chip-ledger/domain';
+import { ledgerCommand } from '@chip-ledger/domain';
 
 /**
  * The benchmark's data set, as the commands that produce it (events come out of the real command handler, never as
@@ -152,13 +152,12 @@ export function* datasetCommands(plan: DatasetPlan): Generator<LedgerCommand> {
   let index = 0;
   const historyStart = plan.startMs - HISTORY_DAYS * DAY;
   const rackSpacing = ((HISTORY_DAYS - 30) * DAY) / Math.max(1, plan.racks);
-  const command = (type: LedgerCommand['type'], data: object, actor: Actor, occurredMs: number): LedgerCommand => {
+  const command = <T extends LedgerCommandType>(type: T, data: CommandData<T>, actor: Actor, occurredMs: number): LedgerCommand => {
     const now = plan.startMs + index;
     const commandId = uuidv5(`${plan.seed}:${index++}`, NAMESPACE);
-    return {
-      type, data,
-      metadata: { now: new Date(now).toISOString(), occurredAt: new Date(Math.min(occurredMs, now)).toISOString(), commandId, actor },
-    } as LedgerCommand;
+    return ledgerCommand(type, data, {
+      now: new Date(now).toISOString(), occurredAt: new Date(Math.min(occurredMs, now)).toISOString(), commandId, actor,
+    });
   };
 
   for (const party of BENCH_PARTIES) yield command('RegisterParty', { ...party, roles: [...party.roles] }, ADMIN, historyStart);

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { v5 as uuidv5 } from 'uuid';
-import type { LedgerCommand } from '@chip-ledger/application';
+import type { LedgerCommand } from '@chip-ledger/domain';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { AssetEvent, AssetState } from '@chip-ledger/domain';
 import { assetStream, evolveAsset, initialAssetState } from '@chip-ledger/domain';

@@ -1,7 +1,7 @@
-import { CustodyError } from '@chip-ledger/domain';
-import type { LedgerCommand } from '@chip-ledger/application';
+import type { LedgerCommand } from '@chip-ledger/domain';
+import { CustodyError, ledgerDecider } from '@chip-ledger/domain';
 import { StoreUnavailable } from '@chip-ledger/event-store';
-import { LedgerCommandHandler, targetStreamOf } from '@chip-ledger/application';
+import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { AppendFaultKind } from '../esdb/esdb-faults';
 import type { OpenedStore } from './command-ledger';
 import { CommandFactory, seedLedger } from './command-ledger';
@@ -101,7 +101,7 @@ export const runWorkload = async (opened: OpenedStore, workload: readonly Ledger
   for (const command of workload) {
     if (faults && opened.server && random.int(faults.every) === 0) {
       const data = command.data as { childIds?: readonly string[] };
-      const streams = [targetStreamOf(command), ...(data.childIds ?? []).map((id) => `asset-${id}`)];
+      const streams = [ledgerDecider.targetStream(command), ...(data.childIds ?? []).map((id) => `asset-${id}`)];
       opened.server.faults.failAppends(random.pick(FAULT_KINDS), {
         times: 1 + random.int(6), stream: random.next() < 0.8 ? random.pick(streams) : undefined,
       });
@@ -111,7 +111,7 @@ export const runWorkload = async (opened: OpenedStore, workload: readonly Ledger
         const result = await handler.execute(command);
         outcomes.push('accepted');
         // A command that found its effect already there (packing what is packed) writes nothing.
-        if (result.events.length) acknowledged.push({ commandId: command.metadata.commandId, stream: targetStreamOf(command) });
+        if (result.events.length) acknowledged.push({ commandId: command.metadata.commandId, stream: ledgerDecider.targetStream(command) });
         break;
       } catch (error) {
         if (error instanceof CustodyError) {

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Actor, Role } from '@chip-ledger/domain';
-import type { CommandResult, LedgerCommand } from '@chip-ledger/application';
+import type { Actor, CommandData, LedgerCommandType, Role } from '@chip-ledger/domain';
+import { ledgerCommand } from '@chip-ledger/domain';
+import type { CommandResult } from '@chip-ledger/application';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 
 export type DemoSize = { readonly racks: number; readonly serversPerRack: number; readonly chipsPerBoard: number };
@@ -46,10 +47,10 @@ export const seedDemo = async (
   let commands = 0;
   let events = 0;
   const as = (partyId: string, roles: Role[]): Actor => ({ partyId, roles });
-  const run = async (type: LedgerCommand['type'], data: object, actor: Actor, hoursIn: number): Promise<CommandResult> => {
+  const run = async <T extends LedgerCommandType>(type: T, data: CommandData<T>, actor: Actor, hoursIn: number): Promise<CommandResult> => {
     const recorded = now().toISOString();
     const occurredAt = new Date(Math.min(start + hoursIn * HOUR, now().getTime())).toISOString();
-    const result = await handler.execute({ type, data, metadata: { now: recorded, occurredAt, commandId: uuidv7(), actor } } as LedgerCommand);
+    const result = await handler.execute(ledgerCommand(type, data, { now: recorded, occurredAt, commandId: uuidv7(), actor }));
     commands++;
     events += result.events.length;
     return result;

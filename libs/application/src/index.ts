@@ -1,6 +1,5 @@
 export * from './application.errors';
 export * from './clock';
-export * from './ledger-command';
 export * from './ledger-command-handler';
 export * from './stream-reader';
 export * from './command-settlement';

@@ -1,23 +1,16 @@
-import type { AssetEvent, FacilityEvent, FacilityState, PartyEvent, PartyState, StreamEvents } from '@chip-ledger/domain';
-import {
-  assetStream, decideAsset, decideFacility, decideParty, evolveAssetAt, evolveFacility, evolveParty, facilityStream,
-  initialAssetState, initialFacilityState, initialPartyState, loadAssetScope, partyStream,
-} from '@chip-ledger/domain';
+import type { FacilityState, LedgerCommand, PartyState, ScopeLoaders } from '@chip-ledger/domain';
+import { assetStream, facilityStream, ledgerDecider, partyStream } from '@chip-ledger/domain';
 import type { EventMetadata, EventStore, GlobalPosition, RecordedEvent, StreamWrite } from '@chip-ledger/event-store';
 import {
   WrongExpectedRevision, commandIdOf, commitStreamOf, deterministicEventId, planIn, trailingClaim, withClaims,
 } from '@chip-ledger/event-store';
 import { ConcurrencyConflict, StaleRevision } from './application.errors';
-import type { LedgerCommand } from './ledger-command';
-import { isPartyCommand, targetStreamOf } from './ledger-command';
 import { settleCommand } from './command-settlement';
 import { DEFAULT_CACHED_EVENTS, StreamCache, StreamReader } from './stream-reader';
 
 export type CommandOptions = {
   /** The client's If-Match: the target stream's revision it last saw. Without it conflicts are retried here. */
   readonly expectedRevision?: bigint;
-  readonly correlationId?: string;
-  readonly causationId?: string;
 };
 
 export type CommandResult = {
@@ -63,8 +56,6 @@ class ReferenceCache {
   }
 }
 
-type LedgerEvent = AssetEvent | PartyEvent | FacilityEvent;
-
 /** Load, decide, append with the expected revision: the write path shared by the API, the CLI and the benchmark. */
 export class LedgerCommandHandler {
   private readonly references = new ReferenceCache();
@@ -76,7 +67,7 @@ export class LedgerCommandHandler {
   }
 
   async execute(command: LedgerCommand, options: CommandOptions = {}): Promise<CommandResult> {
-    const target = targetStreamOf(command);
+    const target = ledgerDecider.targetStream(command);
     let settlements = 0;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -103,7 +94,7 @@ export class LedgerCommandHandler {
     if (options.expectedRevision !== undefined && options.expectedRevision !== targetStream.revision) {
       throw new StaleRevision(target, options.expectedRevision, targetStream.revision);
     }
-    const decision: StreamEvents<LedgerEvent>[] = await this.decide(command, reader);
+    const decision = ledgerDecider.decide(command, await ledgerDecider.read(command, this.loaders(target, reader)));
     // The target stream goes last: its events mark the command as done, so a retry after an interrupted
     // multi-stream write (EventStoreDB) re-decides and completes the rest instead of answering "done".
     const ordered = [...decision.filter((s) => s.streamName !== target), ...decision.filter((s) => s.streamName === target)];
@@ -116,7 +107,7 @@ export class LedgerCommandHandler {
           id: deterministicEventId(command.metadata.commandId, s.streamName, index),
           type: event.type,
           data: event.data as Record<string, unknown>,
-          metadata: this.metadataFor(command, options),
+          metadata: this.metadataFor(command),
         })),
       };
     }));
@@ -138,28 +129,23 @@ export class LedgerCommandHandler {
     };
   }
 
-  private async decide(command: LedgerCommand, reader: StreamReader): Promise<StreamEvents<LedgerEvent>[]> {
-    const party = (id: string) =>
-      this.references.party(id, () => reader.state(partyStream(id), evolveParty, initialPartyState()));
-    if (command.type === 'RegisterFacility') {
-      const facility = await reader.state(facilityStream(command.data.facilityId), evolveFacility, initialFacilityState());
-      const operator = await party(command.data.operatorId);
-      return [{ streamName: facilityStream(command.data.facilityId), events: decideFacility(command, facility, operator) }];
-    }
-    if (isPartyCommand(command)) {
-      const stream = partyStream(command.data.partyId);
-      return [{ streamName: stream, events: decideParty(command, await reader.state(stream, evolveParty, initialPartyState())) }];
-    }
-    const scope = await loadAssetScope(command, {
+  /**
+   * Where the decision's states come from: every asset fresh (its trailing claims settled first), registered
+   * facilities and parties from the reference cache, but for the command's own target, which it writes at the
+   * revision read.
+   */
+  private loaders(target: string, reader: StreamReader): ScopeLoaders {
+    const { evolve, initialState } = ledgerDecider;
+    const facility = (id: string): Promise<FacilityState> => reader.state(facilityStream(id), evolve.facility, initialState.facility());
+    const party = (id: string): Promise<PartyState> => reader.state(partyStream(id), evolve.party, initialState.party());
+    return {
       asset: async (id) => {
         await this.settleTrailingClaims(assetStream(id), reader);
-        return reader.state(assetStream(id), evolveAssetAt, initialAssetState());
+        return reader.state(assetStream(id), evolve.asset, initialState.asset());
       },
-      facility: (id) =>
-        this.references.facility(id, () => reader.state(facilityStream(id), evolveFacility, initialFacilityState())),
-      party,
-    });
-    return decideAsset(command, scope);
+      facility: (id) => (facilityStream(id) === target ? facility(id) : this.references.facility(id, () => facility(id))),
+      party: (id) => (partyStream(id) === target ? party(id) : this.references.party(id, () => party(id))),
+    };
   }
 
   /**
@@ -181,11 +167,11 @@ export class LedgerCommandHandler {
     throw new ClaimsSettled();
   }
 
-  private metadataFor(command: LedgerCommand, options: CommandOptions): EventMetadata {
-    const { commandId, occurredAt, now, actor } = command.metadata;
+  private metadataFor(command: LedgerCommand): EventMetadata {
+    const { commandId, occurredAt, now, actor, correlationId, causationId } = command.metadata;
     return {
       occurredAt, recordedAt: now, actor: actor.partyId, commandId,
-      correlationId: options.correlationId ?? commandId, causationId: options.causationId ?? commandId,
+      correlationId: correlationId ?? commandId, causationId: causationId ?? commandId,
       schemaVersion: SCHEMA_VERSION,
     };
   }

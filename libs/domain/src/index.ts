@@ -23,3 +23,5 @@ export * from './governance/licence-evaluation';
 export * from './governance/diverted-country';
 export * from './compute/compute-accounting';
 export * from './compute/compute-threshold';
+export * from './ledger/ledger-command';
+export * from './ledger/ledger.decider';

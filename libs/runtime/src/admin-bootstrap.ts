@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import type { RegisterParty } from '@chip-ledger/domain';
-import { AlreadyRegistered, partyStream } from '@chip-ledger/domain';
+import { AlreadyRegistered, ledgerCommand, partyStream } from '@chip-ledger/domain';
 import { LedgerCommandHandler, StaleRevision } from '@chip-ledger/application';
 import type { Clock } from '@chip-ledger/application';
 import type { EventStore } from '@chip-ledger/event-store';
@@ -76,10 +75,9 @@ export class AdminBootstrap {
 
   private async registerAdmin(): Promise<void> {
     const now = this.clock.now().toISOString();
-    const command: RegisterParty = {
-      type: 'RegisterParty', data: { partyId: BOOTSTRAP_ADMIN_ID, name: 'Ledger administrator', roles: ['admin'], country: 'US' },
-      metadata: { now, occurredAt: now, commandId: uuidv7(), actor: SYSTEM_ACTOR },
-    };
+    const command = ledgerCommand('RegisterParty', { partyId: BOOTSTRAP_ADMIN_ID, name: 'Ledger administrator', roles: ['admin'], country: 'US' }, {
+      now, occurredAt: now, commandId: uuidv7(), actor: SYSTEM_ACTOR,
+    });
     await this.handler.execute(command);
   }
 

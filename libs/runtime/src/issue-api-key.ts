@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Actor, IssueApiKey } from '@chip-ledger/domain';
+import type { Actor } from '@chip-ledger/domain';
+import { ledgerCommand } from '@chip-ledger/domain';
 import type { CommandResult, LedgerCommandHandler } from '@chip-ledger/application';
 import { generateApiKey, hashApiKey } from './api-key-secret';
 
@@ -17,9 +18,8 @@ export const issueApiKey = async (
 ): Promise<IssuedApiKey> => {
   const apiKey = generateApiKey();
   const at = now.toISOString();
-  const command: IssueApiKey = {
-    type: 'IssueApiKey', data: { partyId, keyId: uuidv7(), secretHash: hashApiKey(apiKey) },
-    metadata: { now: at, occurredAt: at, commandId: uuidv7(), actor: SYSTEM_ACTOR },
-  };
+  const command = ledgerCommand('IssueApiKey', { partyId, keyId: uuidv7(), secretHash: hashApiKey(apiKey) }, {
+    now: at, occurredAt: at, commandId: uuidv7(), actor: SYSTEM_ACTOR,
+  });
   return { apiKey, result: await handler.execute(command, { expectedRevision }) };
 };

@@ -82,13 +82,14 @@ export const evolveAsset = (state: AssetState, event: AssetEvent): AssetState =>
 
 /**
  * `evolveAsset`, also keeping the business times the decider orders changes by (`registeredAt`, `changedAt`).
- * `occurredAt` is the event's business time as recorded in its envelope. The latest is the greatest: histories
- * recorded before the ordering rule may hold changes out of order.
+ * `occurredAt` is the event's business time as recorded in its envelope; without it, this is `evolveAsset`. The latest
+ * is the greatest: histories recorded before the ordering rule may hold changes out of order.
  */
-export const evolveAssetAt = (state: AssetState, event: AssetEvent, occurredAt: string): AssetState => {
+export const evolveAssetAt = (state: AssetState, event: AssetEvent, occurredAt?: string): AssetState => {
   const next = evolveAsset(state, event);
+  if (!next.exists || occurredAt === undefined) return next;
   const ms = Date.parse(occurredAt);
-  if (!next.exists || Number.isNaN(ms)) return next;
+  if (Number.isNaN(ms)) return next;
   const at = new Date(ms).toISOString();
   const registeredAt = next.registeredAt ?? at;
   if (isObservation(event.type)) return registeredAt === next.registeredAt ? next : { ...next, registeredAt };

@@ -9,6 +9,10 @@ export type CommandMetadata = {
   readonly occurredAt: string;
   readonly commandId: string;
   readonly actor: Actor;
+  /** The conversation the command belongs to (a request's X-Correlation-Id); the command's own id when absent. */
+  readonly correlationId?: string;
+  /** The message that caused this command; the command's own id when absent. */
+  readonly causationId?: string;
 };
 
 export type Command<Type extends string, Data> = {

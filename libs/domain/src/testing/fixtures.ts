@@ -4,17 +4,16 @@ import type { StreamEvents } from '../core/event';
 import { assetStream, facilityStream, partyStream } from '../core/stream-names';
 import type { AssetKind, AssetStatus } from '../asset/asset-kind';
 import { ASSET_STATUSES } from '../asset/asset-kind';
-import type { AssetCommand } from '../asset/asset.commands';
 import type {
   AssetDecommissioned, AssetDestroyed, AssetEvent, AssetInstalled, AssetManufactured, AssetPackedInto, AssetReceived,
   AssetRecovered, AssetReportedMissing, AssetShipped, AssetsPacked, AssetUnpackedFrom, AssetsUnpacked, CustomsCleared,
   CustomsHeld, OwnershipTransferred,
 } from '../asset/asset.events';
-import type { FacilityCommand, FacilityEvent, FacilityKind } from '../facility/facility';
-import type { PartyCommand, PartyEvent } from '../party/party';
+import type { FacilityKind } from '../facility/facility';
+import type { CommandData, CommandOf, LedgerCommandType } from '../ledger/ledger-command';
+import { ledgerCommand } from '../ledger/ledger-command';
+import type { LedgerEvent } from '../ledger/ledger.decider';
 
-export type LedgerEvent = AssetEvent | PartyEvent | FacilityEvent;
-export type LedgerCommand = AssetCommand | PartyCommand | FacilityCommand;
 /** An event of a history with the business time it was recorded with (see `dated`). */
 export type DatedEvent = { readonly event: LedgerEvent; readonly occurredAt: string };
 /** Events per stream name: a history to start a test from, or what a decision writes. */
@@ -87,12 +86,10 @@ export const metadata = (by: PartyFixture | Actor, overrides: Partial<CommandMet
   now: NOW, occurredAt: NOW, commandId: `cmd-${++commandCount}`, actor: 'actor' in by ? by.actor : by, ...overrides,
 });
 
-type CommandOf<T extends LedgerCommand['type']> = Extract<LedgerCommand, { type: T }>;
-
 /** `command('ShipAsset', { ... }, MAKER)`: a command with fresh metadata on behalf of a party. */
-export const command = <T extends LedgerCommand['type']>(
-  type: T, data: CommandOf<T>['data'], by: PartyFixture | Actor, overrides: Partial<CommandMetadata> = {},
-): CommandOf<T> => ({ type, data, metadata: metadata(by, overrides) }) as CommandOf<T>;
+export const command = <T extends LedgerCommandType>(
+  type: T, data: CommandData<T>, by: PartyFixture | Actor, overrides: Partial<CommandMetadata> = {},
+): CommandOf<T> => ledgerCommand(type, data, metadata(by, overrides));
 
 export const assetHistory = (assetId: string, ...events: AssetEvent[]): Streams => ({ [assetStream(assetId)]: events });
 export const on = (assetId: string, ...events: AssetEvent[]): StreamEvents<AssetEvent> => ({ streamName: assetStream(assetId), events });

@@ -1,4 +1,5 @@
-import type { LedgerCommand, Streams } from './fixtures';
+import type { LedgerCommand } from '../ledger/ledger-command';
+import type { Streams } from './fixtures';
 import type { Decision, World } from './world';
 import { createWorld } from './world';
 

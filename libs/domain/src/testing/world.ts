@@ -1,40 +1,23 @@
-import type { StreamEvents } from '../core/event';
 import { assetStream, facilityStream, partyStream } from '../core/stream-names';
-import { decideAsset } from '../asset/asset.decider';
-import type { AssetEvent } from '../asset/asset.events';
-import { evolveAsset, evolveAssetAt } from '../asset/asset.evolve';
 import type { ScopeLoaders } from '../asset/asset.scope';
-import { loadAssetScope } from '../asset/asset.scope';
 import type { AssetState } from '../asset/asset.state';
-import { initialAssetState } from '../asset/asset.state';
-import type { FacilityEvent, FacilityState } from '../facility/facility';
-import { decideFacility, evolveFacility, initialFacilityState } from '../facility/facility';
-import type { PartyEvent, PartyState } from '../party/party';
-import { decideParty, evolveParty, initialPartyState } from '../party/party';
-import type { DatedEvent, LedgerCommand, LedgerEvent, Streams } from './fixtures';
+import type { FacilityState } from '../facility/facility';
+import type { PartyState } from '../party/party';
+import type { LedgerCommand } from '../ledger/ledger-command';
+import type { LedgerDecision, LedgerEvent, LedgerState, StateOf, StreamCategory } from '../ledger/ledger.decider';
+import { categoryOfStream, foldStream, ledgerDecider } from '../ledger/ledger.decider';
+import type { DatedEvent, Streams } from './fixtures';
 
-export type LedgerState = AssetState | PartyState | FacilityState;
-export type Decision = readonly StreamEvents<LedgerEvent>[];
+export type { LedgerState };
+export type Decision = Readonly<LedgerDecision>;
 export type Outcome = { readonly accepted: true; readonly decision: Decision } | { readonly accepted: false; readonly error: unknown };
 
-const categoryOf = (streamName: string): string => streamName.slice(0, streamName.indexOf('-'));
-
-/** With `occurredAt`, asset states keep the business times of their changes (`evolveAssetAt`), as a store read does. */
-export const evolveStream = (streamName: string, state: LedgerState | undefined, event: LedgerEvent, occurredAt?: string): LedgerState => {
-  switch (categoryOf(streamName)) {
-    case 'asset': {
-      const asset = (state ?? initialAssetState()) as AssetState;
-      return occurredAt === undefined ? evolveAsset(asset, event as AssetEvent) : evolveAssetAt(asset, event as AssetEvent, occurredAt);
-    }
-    case 'party': return evolveParty((state ?? initialPartyState()) as PartyState, event as PartyEvent);
-    case 'facility': return evolveFacility((state ?? initialFacilityState()) as FacilityState, event as FacilityEvent);
-    default: throw new Error(`no evolve for stream ${streamName}`);
-  }
+/** A stream's state folded from scratch (with each event's business time, when `times` has it), as a store read does. */
+export const replay = (streamName: string, events: readonly LedgerEvent[], times: readonly (string | undefined)[] = []): LedgerState | undefined => {
+  if (!events.length) return undefined;
+  const category = categoryOfStream(streamName);
+  return foldStream(category, ledgerDecider.initialState[category](), events, times);
 };
-
-/** A stream's state folded from scratch (with each event's business time, when `times` has it). */
-export const replay = (streamName: string, events: readonly LedgerEvent[], times: readonly (string | undefined)[] = []): LedgerState | undefined =>
-  events.reduce<LedgerState | undefined>((state, event, index) => evolveStream(streamName, state, event, times[index]), undefined);
 
 const isDated = (entry: LedgerEvent | DatedEvent): entry is DatedEvent => 'occurredAt' in entry && 'event' in entry;
 
@@ -47,8 +30,7 @@ const deepFreeze = <T>(value: T): T => {
   return value;
 };
 
-const isPartyCommand = (command: LedgerCommand): command is Extract<LedgerCommand, { type: 'RegisterParty' | 'IssueApiKey' | 'RevokeApiKey' }> =>
-  command.type === 'RegisterParty' || command.type === 'IssueApiKey' || command.type === 'RevokeApiKey';
+type StatesByCategory = { readonly [C in StreamCategory]: Map<string, StateOf<C>> };
 
 export type World = {
   readonly streamNames: () => readonly string[];
@@ -73,15 +55,19 @@ export type World = {
 export const createWorld = (...histories: Streams[]): World => {
   const log = new Map<string, LedgerEvent[]>();
   const dates = new Map<string, (string | undefined)[]>();
-  const states = new Map<string, LedgerState>();
+  const states: StatesByCategory = { asset: new Map(), party: new Map(), facility: new Map() };
   const streamNames = () => [...log.keys()];
   const events = (streamName: string) => log.get(streamName) ?? [];
   const times = (streamName: string) => dates.get(streamName) ?? [];
-  const state = (streamName: string) => states.get(streamName);
-  const asset = (assetId: string) => (states.get(assetStream(assetId)) as AssetState | undefined) ?? initialAssetState();
-  const party = (partyId: string) => (states.get(partyStream(partyId)) as PartyState | undefined) ?? initialPartyState();
-  const facility = (facilityId: string) =>
-    (states.get(facilityStream(facilityId)) as FacilityState | undefined) ?? initialFacilityState();
+  const state = (streamName: string): LedgerState | undefined => states[categoryOfStream(streamName)].get(streamName);
+  const stateIn = <C extends StreamCategory>(category: C, streamName: string): StateOf<C> =>
+    states[category].get(streamName) ?? ledgerDecider.initialState[category]();
+  const evolveWith = <C extends StreamCategory>(category: C, streamName: string, event: LedgerEvent, time: string | undefined): void => {
+    states[category].set(streamName, deepFreeze(foldStream(category, stateIn(category, streamName), [event], [time])));
+  };
+  const asset = (assetId: string): AssetState => stateIn('asset', assetStream(assetId));
+  const party = (partyId: string): PartyState => stateIn('party', partyStream(partyId));
+  const facility = (facilityId: string): FacilityState => stateIn('facility', facilityStream(facilityId));
   const loaders: ScopeLoaders = {
     asset: async (assetId) => asset(assetId),
     facility: async (facilityId) => facility(facilityId),
@@ -102,21 +88,13 @@ export const createWorld = (...histories: Streams[]): World => {
         const [event, time] = isDated(entry) ? [entry.event, entry.occurredAt] : [entry, occurredAt];
         stream.push(deepFreeze(event));
         streamTimes.push(time);
-        states.set(streamName, deepFreeze(evolveStream(streamName, states.get(streamName), event, time)));
+        evolveWith(categoryOfStream(streamName), streamName, event, time);
       }
     }
   };
 
-  const decide = async (command: LedgerCommand): Promise<Decision> => {
-    if (command.type === 'RegisterFacility') {
-      const { facilityId, operatorId } = command.data;
-      return [{ streamName: facilityStream(facilityId), events: decideFacility(command, facility(facilityId), party(operatorId)) }];
-    }
-    if (isPartyCommand(command)) {
-      return [{ streamName: partyStream(command.data.partyId), events: decideParty(command, party(command.data.partyId)) }];
-    }
-    return decideAsset(command, await loadAssetScope(command, loaders));
-  };
+  const decide = async (command: LedgerCommand): Promise<Decision> =>
+    ledgerDecider.decide(command, await ledgerDecider.read(command, loaders));
 
   const execute = async (command: LedgerCommand): Promise<Outcome> => {
     let decision: Decision;

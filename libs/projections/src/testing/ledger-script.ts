@@ -1,16 +1,7 @@
-import type {
-  Actor, AssetCommand, AssetEvent, FacilityCommand, FacilityEvent, PartyCommand, PartyEvent, Role, StreamEvents,
-} from '@chip-ledger/domain';
-import {
-  assetStream, decideAsset, decideFacility, decideParty, evolveAssetAt, evolveFacility, evolveParty, facilityStream,
-  initialAssetState, initialFacilityState, initialPartyState, loadAssetScope, partyStream, targetAssetId,
-} from '@chip-ledger/domain';
+import type { Actor, CommandData, LedgerCommandType, Role, ScopeLoaders } from '@chip-ledger/domain';
+import { assetStream, facilityStream, ledgerCommand, ledgerDecider, partyStream } from '@chip-ledger/domain';
 import type { EventMetadata, EventStore, GlobalPosition, RecordedEvent, StreamWrite } from '@chip-ledger/event-store';
 import { deterministicEventId } from '@chip-ledger/event-store';
-
-type AnyCommand = AssetCommand | PartyCommand | FacilityCommand;
-type LedgerEvent = AssetEvent | PartyEvent | FacilityEvent;
-type CommandOf<T extends AnyCommand['type']> = Extract<AnyCommand, { type: T }>;
 
 export type Written = { readonly position: GlobalPosition | null; readonly recordedAt: string; readonly occurredAt: string };
 
@@ -39,13 +30,13 @@ export class LedgerScript {
     return this.run(ADMIN, 'IssueApiKey', { partyId, keyId: `key-${partyId}`, secretHash: `hash-${partyId}` });
   }
 
-  async facility(facilityId: string, operatorId: string, country: string, kind: CommandOf<'RegisterFacility'>['data']['kind']): Promise<Written> {
+  async facility(facilityId: string, operatorId: string, country: string, kind: CommandData<'RegisterFacility'>['kind']): Promise<Written> {
     return this.run(ADMIN, 'RegisterFacility', { facilityId, name: `${facilityId} site`, kind, country, operatorId });
   }
 
   /** Runs `type` as `partyId`; `occurredAt` defaults to the ledger time of the write. */
-  as<T extends AnyCommand['type']>(
-    partyId: string, type: T, data: CommandOf<T>['data'], times: { occurredAt?: string; recordedAt?: string } = {},
+  as<T extends LedgerCommandType>(
+    partyId: string, type: T, data: CommandData<T>, times: { occurredAt?: string; recordedAt?: string } = {},
   ): Promise<Written> {
     const roles = this.roles.get(partyId);
     if (!roles) throw new Error(`unknown party ${partyId} in the script`);
@@ -67,38 +58,27 @@ export class LedgerScript {
     return new Date(next).toISOString();
   }
 
-  private async run<T extends AnyCommand['type']>(
-    actor: Actor, type: T, data: CommandOf<T>['data'], times: { occurredAt?: string; recordedAt?: string } = {},
+  private async run<T extends LedgerCommandType>(
+    actor: Actor, type: T, data: CommandData<T>, times: { occurredAt?: string; recordedAt?: string } = {},
   ): Promise<Written> {
     const now = this.tick(times.occurredAt, times.recordedAt);
     const occurredAt = times.occurredAt ?? now;
     const commandId = `cmd-${String(++this.commands).padStart(6, '0')}`;
-    const command = { type, data, metadata: { now, occurredAt, commandId, actor } } as unknown as AnyCommand;
+    const command = ledgerCommand(type, data, { now, occurredAt, commandId, actor });
     const revisions = new Map<string, bigint | null>();
     const fold = async <S, E>(stream: string, evolve: (state: S, event: E, occurredAt: string) => S, initial: S): Promise<S> => {
       const events = await this.read(stream);
       revisions.set(stream, events.at(-1)?.revision ?? null);
       return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E, String(event.metadata.occurredAt)), initial);
     };
-    const party = (id: string) => fold(partyStream(id), evolveParty, initialPartyState());
-    let target: string;
-    let decision: StreamEvents<LedgerEvent>[];
-    if (command.type === 'RegisterFacility') {
-      target = facilityStream(command.data.facilityId);
-      const facility = await fold(target, evolveFacility, initialFacilityState());
-      decision = [{ streamName: target, events: decideFacility(command, facility, await party(command.data.operatorId)) }];
-    } else if (command.type === 'RegisterParty' || command.type === 'IssueApiKey' || command.type === 'RevokeApiKey') {
-      target = partyStream(command.data.partyId);
-      decision = [{ streamName: target, events: decideParty(command, await party(command.data.partyId)) }];
-    } else {
-      target = assetStream(targetAssetId(command));
-      const scope = await loadAssetScope(command, {
-        asset: (id) => fold(assetStream(id), evolveAssetAt, initialAssetState()),
-        facility: (id) => fold(facilityStream(id), evolveFacility, initialFacilityState()),
-        party,
-      });
-      decision = decideAsset(command, scope);
-    }
+    const { evolve, initialState } = ledgerDecider;
+    const loaders: ScopeLoaders = {
+      asset: (id) => fold(assetStream(id), evolve.asset, initialState.asset()),
+      facility: (id) => fold(facilityStream(id), evolve.facility, initialState.facility()),
+      party: (id) => fold(partyStream(id), evolve.party, initialState.party()),
+    };
+    const target = ledgerDecider.targetStream(command);
+    const decision = ledgerDecider.decide(command, await ledgerDecider.read(command, loaders));
     const metadata: EventMetadata = {
       occurredAt, recordedAt: now, actor: actor.partyId, commandId, correlationId: commandId, causationId: commandId, schemaVersion: 1,
     };
