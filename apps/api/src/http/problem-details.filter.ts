@@ -1,5 +1,6 @@
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import { Catch, HttpException } from '@nestjs/common';
+import type { CustodyErrorCode } from '@chip-ledger/domain';
 import { CustodyError } from '@chip-ledger/domain';
 import { AppendTooLarge, StoreFull, StoreUnavailable, StreamDeleted, sqliteStorageFailure } from '@chip-ledger/event-store';
 import { InvalidCursor, InvalidTime } from '@chip-ledger/projections';
@@ -12,8 +13,8 @@ import { RequestValidationFailed } from './validation';
 
 export const PROBLEM_TYPE_BASE = 'https://chip-ledger.dev/problems/';
 
-/** One table from domain error codes to HTTP statuses. */
-export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+/** One table from domain error codes to HTTP statuses: a new code does not compile until it has its status here. */
+export const STATUS_BY_CODE = {
   'asset-not-found': 404,
   'not-permitted': 403,
   'outside-jurisdiction': 403,
@@ -33,9 +34,10 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'invalid-reference': 422,
   'not-a-container': 422,
   'packing-cycle': 422,
+  'nesting-too-deep': 422,
   'occurred-in-future': 422,
   'not-registered': 404,
-};
+} as const satisfies Record<CustodyErrorCode, number>;
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -121,7 +123,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     });
     if (error instanceof RequestValidationFailed) return make(400, 'validation-failed', 'The request is not valid', { errors: error.errors });
     if (error instanceof CustodyError) {
-      return make(STATUS_BY_CODE[error.code] ?? 422, error.code, error.message, { ...error.details });
+      return make(STATUS_BY_CODE[error.code], error.code, error.message, { ...error.details });
     }
     if (error instanceof InvalidCursor) return make(400, error.code, `${error.message}; start again without a cursor`);
     if (error instanceof InvalidTime) return make(400, error.code, error.message);
