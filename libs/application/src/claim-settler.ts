@@ -28,7 +28,7 @@ export const fileSettlerCheckpoint = (file: string): SettlerCheckpoint => ({
 });
 
 /** Long enough for a command's own writer to finish (server write timeout 2 s, the adapter's bounded retries). */
-export const DEFAULT_SETTLE_AFTER_MS = 10_000;
+const DEFAULT_SETTLE_AFTER_MS = 10_000;
 
 export type ClaimSettlerOptions = {
   /** A claim whose commit has not been seen this long after the claim was is settled. */

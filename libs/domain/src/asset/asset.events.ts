@@ -59,13 +59,6 @@ export type AssetEvent =
   | AssetInstalled | AssetUninstalled | AssetReportedMissing | AssetRecovered
   | AssetDecommissioned | AssetDestroyed | LocationAttested | ClaimReleased;
 
-export const ASSET_EVENT_TYPES: readonly AssetEvent['type'][] = [
-  'AssetManufactured', 'AssetsPacked', 'AssetsUnpacked', 'AssetPackedInto', 'AssetUnpackedFrom',
-  'AssetShipped', 'AssetReceived', 'CustomsHeld', 'CustomsCleared', 'OwnershipTransferred',
-  'AssetInstalled', 'AssetUninstalled', 'AssetReportedMissing', 'AssetRecovered',
-  'AssetDecommissioned', 'AssetDestroyed', 'LocationAttested', 'ClaimReleased',
-];
-
 /**
  * What an event does to its asset in business time. A `change` alters its state (where it is, who holds or owns it,
  * what it is in or holds, its status, a customs hold): changes of an asset, and the moves of any container it is in,

@@ -17,7 +17,7 @@ export type AssetScope = {
 };
 
 /** What to load beyond the target and its ancestors, once those are known. */
-export type ScopeRequest = {
+type ScopeRequest = {
   readonly assetIds: readonly string[];
   readonly descendants: boolean;
   readonly facilityIds: readonly string[];
@@ -31,7 +31,7 @@ export const outermost = (asset: Asset, ancestors: readonly Asset[]): Asset => a
  * A command that moves a container's contents also needs them (at any depth): it must not be dated before their
  * latest change (the decider's business-time rule). Only containers with contents pay for it.
  */
-export const scopeRequest = (command: AssetCommand, asset: AssetState, ancestors: readonly Asset[]): ScopeRequest => {
+const scopeRequest = (command: AssetCommand, asset: AssetState, ancestors: readonly Asset[]): ScopeRequest => {
   const request = ownScopeRequest(command, asset, ancestors);
   const movesContents = MOVES_CONTENTS[command.type] && asset.exists && asset.childIds.length > 0;
   return movesContents && !request.descendants ? { ...request, descendants: true } : request;

@@ -47,5 +47,3 @@ export type AssetFlag = 'diverted' | 'location-mismatch' | 'was-missing';
 export type AssetState = { readonly exists: false } | Asset;
 
 export const initialAssetState = (): AssetState => ({ exists: false });
-
-export const isTerminal = (asset: Asset): boolean => asset.status === 'destroyed';

@@ -9,8 +9,6 @@ export type { AcceleratorModel, Citation } from './accelerator-catalogue';
  * (accelerator-catalogue.v1.json). Checked once at module load: a malformed or uncited figure stops the process at
  * start, never a request.
  */
-export const ACCELERATOR_CATALOGUE_VERSION = catalogueV1.version;
-
 export const ACCELERATOR_MODELS: readonly AcceleratorModel[] = parseAcceleratorCatalogue(catalogueV1);
 
 const byId = new Map(ACCELERATOR_MODELS.map((model) => [model.id, model]));

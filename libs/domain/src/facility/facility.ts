@@ -12,7 +12,6 @@ export type FacilityRegistered = Event<'FacilityRegistered', {
   facilityId: string; name: string; kind: FacilityKind; country: string; operatorId: string;
 }>;
 export type FacilityEvent = FacilityRegistered;
-export const FACILITY_EVENT_TYPES: readonly FacilityEvent['type'][] = ['FacilityRegistered'];
 
 export type Facility = {
   readonly exists: true; readonly facilityId: string; readonly name: string; readonly kind: FacilityKind;

@@ -10,7 +10,6 @@ export type PartyRegistered = Event<'PartyRegistered', { partyId: string; name: 
 export type ApiKeyIssued = Event<'ApiKeyIssued', { partyId: string; keyId: string; secretHash: string }>;
 export type ApiKeyRevoked = Event<'ApiKeyRevoked', { partyId: string; keyId: string }>;
 export type PartyEvent = PartyRegistered | ApiKeyIssued | ApiKeyRevoked;
-export const PARTY_EVENT_TYPES: readonly PartyEvent['type'][] = ['PartyRegistered', 'ApiKeyIssued', 'ApiKeyRevoked'];
 
 export type Party = {
   readonly exists: true;
