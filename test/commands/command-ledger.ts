@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Actor, CommandData, CommandOf, LedgerCommand, LedgerCommandType, Role } from '@chip-ledger/domain';
+import type { Actor, CommandData, CommandMetadata, CommandOf, LedgerCommand, LedgerCommandType, Role } from '@chip-ledger/domain';
 import { ledgerCommand } from '@chip-ledger/domain';
 import { LedgerCommandHandler } from '@chip-ledger/application';
 import type { AppendResult, EventStore, StreamWrite } from '@chip-ledger/event-store';
@@ -83,11 +83,11 @@ export class CommandFactory {
 
   constructor(private readonly prefix = 'cmd') {}
 
-  make<T extends LedgerCommandType>(partyId: string, type: T, data: CommandData<T>): CommandOf<T> {
+  make<T extends LedgerCommandType>(partyId: string, type: T, data: CommandData<T>, extra: Partial<CommandMetadata> = {}): CommandOf<T> {
     this.clock += 1000;
     const now = new Date(this.clock).toISOString();
     const actor: Actor = { partyId, roles: [...(ROLES[partyId] ?? [])] };
-    return ledgerCommand(type, data, { now, occurredAt: now, commandId: `${this.prefix}-${++this.count}`, actor });
+    return ledgerCommand(type, data, { now, occurredAt: now, commandId: `${this.prefix}-${++this.count}`, actor, ...extra });
   }
 }
 
