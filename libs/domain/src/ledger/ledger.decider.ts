@@ -4,6 +4,7 @@ import type { AssetCommand } from '../asset/asset.commands';
 import { targetAssetId } from '../asset/asset.commands';
 import { decideAsset } from '../asset/asset.decider';
 import type { AssetEvent } from '../asset/asset.events';
+import { ASSET_EVENT_EFFECTS } from '../asset/asset.events';
 import { evolveAssetAt } from '../asset/asset.evolve';
 import type { AssetScope, ScopeLoaders } from '../asset/asset.scope';
 import { loadAssetScope } from '../asset/asset.scope';
@@ -68,21 +69,16 @@ const FACILITY_COMMANDS = { RegisterFacility: true } as const satisfies Record<F
 const isPartyCommand = (command: LedgerCommand): command is PartyCommand => Object.hasOwn(PARTY_COMMANDS, command.type);
 const isFacilityCommand = (command: LedgerCommand): command is FacilityCommand => Object.hasOwn(FACILITY_COMMANDS, command.type);
 
-/** Which category of stream each event is written to. */
-const EVENT_CATEGORIES = {
-  AssetManufactured: 'asset', AssetsPacked: 'asset', AssetsUnpacked: 'asset', AssetPackedInto: 'asset',
-  AssetUnpackedFrom: 'asset', AssetShipped: 'asset', AssetReceived: 'asset', CustomsHeld: 'asset', CustomsCleared: 'asset',
-  OwnershipTransferred: 'asset', AssetInstalled: 'asset', AssetUninstalled: 'asset', AssetReportedMissing: 'asset',
-  AssetRecovered: 'asset', AssetDecommissioned: 'asset', AssetDestroyed: 'asset', LocationAttested: 'asset',
-  ClaimReleased: 'asset',
-  PartyRegistered: 'party', ApiKeyIssued: 'party', ApiKeyRevoked: 'party',
-  FacilityRegistered: 'facility',
-} as const satisfies {
-  readonly [T in LedgerEvent['type']]: { [C in StreamCategory]: Extract<LedgerEvent, { type: T }> extends EventOf<C> ? C : never }[StreamCategory];
+const PARTY_EVENTS = { PartyRegistered: true, ApiKeyIssued: true, ApiKeyRevoked: true } as const satisfies Record<PartyEvent['type'], true>;
+const FACILITY_EVENTS = { FacilityRegistered: true } as const satisfies Record<FacilityEvent['type'], true>;
+
+/** The event types of each category; the asset events' effects table already lists every asset event. */
+const EVENT_TYPES: { readonly [C in StreamCategory]: Readonly<Record<EventOf<C>['type'], unknown>> } = {
+  asset: ASSET_EVENT_EFFECTS, party: PARTY_EVENTS, facility: FACILITY_EVENTS,
 };
 
 const isEventOf = <C extends StreamCategory>(category: C, event: LedgerEvent): event is EventOf<C> =>
-  EVENT_CATEGORIES[event.type] === category;
+  Object.hasOwn(EVENT_TYPES[category], event.type);
 
 const STREAM_PREFIXES = { asset: 'asset-', party: 'party-', facility: 'facility-' } as const satisfies Record<StreamCategory, string>;
 
