@@ -80,7 +80,8 @@ const EVENT_TYPES: { readonly [C in StreamCategory]: Readonly<Record<EventOf<C>[
 const isEventOf = <C extends StreamCategory>(category: C, event: LedgerEvent): event is EventOf<C> =>
   Object.hasOwn(EVENT_TYPES[category], event.type);
 
-const STREAM_PREFIXES = { asset: 'asset-', party: 'party-', facility: 'facility-' } as const satisfies Record<StreamCategory, string>;
+/** Stream names are built in one place (stream-names.ts): an empty id leaves the category's prefix. */
+const STREAM_PREFIXES = { asset: assetStream(''), party: partyStream(''), facility: facilityStream('') } satisfies Record<StreamCategory, string>;
 
 /** The category of a stream named by `assetStream`, `partyStream` or `facilityStream`. */
 export const categoryOfStream = (streamName: string): StreamCategory => {
