@@ -1,0 +1,28 @@
+import type Database from 'better-sqlite3';
+import type { EventRow, LogRow } from './sqlite-events';
+import { COLUMNS, LOG_COLUMNS } from './sqlite-events';
+
+export type StreamHead = { seq: number; revision: number };
+type Placed = { seq: number; stream: string; revision: number };
+type IdAt = { seq: number; id: Buffer; revision: number };
+
+/** Every statement of the embedded store, prepared once per connection. */
+export const prepareStatements = (db: Database.Database) => ({
+  /** The stream's last event, from the covering (stream, revision) index alone. */
+  head: db.prepare<[string], StreamHead>('SELECT seq, revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+  insert: db.prepare<[Buffer, string, number, string, string, string, number]>(
+    'INSERT INTO events (id, stream, revision, type, data, metadata, created) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+  placeOf: db.prepare<[Buffer], Placed>('SELECT seq, stream, revision FROM events WHERE id = ?'),
+  idsFrom: db.prepare<[string, number, number], IdAt>(
+    'SELECT seq, id, revision FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+  streamForwards: db.prepare<[string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
+  streamBackwards: db.prepare<[string, number, number], EventRow>(
+    `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+  allForwards: db.prepare<[number, number], LogRow>(`SELECT ${LOG_COLUMNS} FROM events WHERE seq >= ? ORDER BY seq LIMIT ?`),
+  allBackwards: db.prepare<[number, number], LogRow>(`SELECT ${LOG_COLUMNS} FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT ?`),
+  lastSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
+  ping: db.prepare('SELECT 1'),
+});
+
+export type SqliteStatements = ReturnType<typeof prepareStatements>;
