@@ -1,7 +1,7 @@
 import type { GlobalPosition, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../event-store.port';
 import { positionOf } from '../position';
 import type { SqliteConnection } from './sqlite-connection';
-import type { LogRow } from './sqlite-events';
+import type { EventRow, LogRow } from './sqlite-events';
 import { logRowToRecorded, streamMatcher, toRecorded } from './sqlite-events';
 import type { SqliteStatements } from './sqlite-statements';
 
@@ -22,8 +22,8 @@ export class SqliteReads {
 
   private readStreamNow(streamName: string, options: ReadStreamOptions): RecordedEvent[] {
     this.connection.ensureOpen();
-    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    if (maxCount <= 0) return [];
+    const maxCount = options.maxCount;
+    if (maxCount !== undefined && maxCount <= 0) return [];
     if (options.direction !== 'backwards' && options.fromRevision !== undefined && options.fromRevision > 0n) {
       // "Anything after revision r?" is the common question of a caller that keeps what it read (the command
       // handler's stream cache), and the answer is usually no: the covering (stream, revision) index answers that in a
@@ -32,9 +32,17 @@ export class SqliteReads {
       if (!head || BigInt(head.revision) < options.fromRevision) return [];
     }
     const rows = options.direction === 'backwards'
-      ? this.sql.streamBackwards.all(streamName, options.fromRevision === undefined ? Number.MAX_SAFE_INTEGER : Number(options.fromRevision), maxCount)
-      : this.sql.streamForwards.all(streamName, Number(options.fromRevision ?? 0n), maxCount);
+      ? this.backwards(streamName, options.fromRevision === undefined ? Number.MAX_SAFE_INTEGER : Number(options.fromRevision), maxCount)
+      : this.forwards(streamName, Number(options.fromRevision ?? 0n), maxCount);
     return rows.map(toRecorded);
+  }
+
+  private forwards(streamName: string, from: number, maxCount: number | undefined): EventRow[] {
+    return maxCount === undefined ? this.sql.streamForwards.all(streamName, from) : this.sql.streamForwardsAtMost.all(streamName, from, maxCount);
+  }
+
+  private backwards(streamName: string, from: number, maxCount: number | undefined): EventRow[] {
+    return maxCount === undefined ? this.sql.streamBackwards.all(streamName, from) : this.sql.streamBackwardsAtMost.all(streamName, from, maxCount);
   }
 
   /**
