@@ -213,6 +213,62 @@ describe('SqliteEventStore', () => {
     await expect(reader.appendToStream(stream, events(1), 104n)).resolves.toMatchObject({ nextExpectedRevision: 105n });
   });
 
+  it("answers reads and revision checks with what another connection wrote since, though it knew the stream's head", async () => {
+    const file = newFile();
+    const first = open({ file, pollIntervalMs: 60_000 });
+    const second = open({ file, pollIntervalMs: 60_000 });
+    const mine = events(2);
+    await first.appendToStream('asset-shared', mine, 'no-stream');
+    expect(ids(await first.readStream('asset-shared'))).toEqual(ids(mine));
+    expect(await first.readStream('asset-shared', { fromRevision: 2n })).toEqual([]);
+    expect(await first.readStream('asset-missing')).toEqual([]);
+
+    const theirs = events(1);
+    await second.appendToStream('asset-shared', theirs, 1n);
+    await second.appendToStream('asset-missing', events(1), 'no-stream');
+
+    expect(ids(await first.readStream('asset-shared', { fromRevision: 2n }))).toEqual(ids(theirs));
+    expect(ids(await first.readStream('asset-shared'))).toEqual(ids([...mine, ...theirs]));
+    expect(await first.readStream('asset-missing')).toHaveLength(1);
+    await expect(first.appendToStream('asset-shared', events(1), 1n)).rejects.toMatchObject({ actual: 2n });
+    const last = events(1);
+    await expect(first.appendToStream('asset-shared', last, 2n)).resolves.toMatchObject({ nextExpectedRevision: 3n });
+    // The other way round: the second connection knew the head it wrote.
+    expect(ids(await second.readStream('asset-shared', { fromRevision: 3n }))).toEqual(ids(last));
+    await expect(second.appendToStream('asset-shared', events(1), 2n)).rejects.toBeInstanceOf(WrongExpectedRevision);
+  });
+
+  it('knows nothing of an append that was refused or rolled back, in a group or alone', async () => {
+    const file = newFile();
+    const store = open({ file, groupCommit: true });
+    const first = events(1);
+    const [accepted, refused] = await Promise.allSettled([
+      store.appendToStreams([{ streamName: 'asset-grouped', events: first, expectedRevision: 'no-stream' }]),
+      store.appendToStreams([
+        { streamName: 'asset-other', events: events(1), expectedRevision: 'no-stream' },
+        { streamName: 'asset-grouped', events: events(1), expectedRevision: 5n },
+      ]),
+    ]);
+    expect([accepted.status, refused.status]).toEqual(['fulfilled', 'rejected']);
+    expect(await store.readStream('asset-other')).toEqual([]);
+    await expect(store.appendToStream('asset-other', events(1), 0n)).rejects.toBeInstanceOf(WrongExpectedRevision);
+    expect(ids(await store.readStream('asset-grouped'))).toEqual(ids(first));
+    await expect(store.appendToStream('asset-other', events(1), 'no-stream')).resolves.toMatchObject({ nextExpectedRevision: 0n });
+  });
+
+  it('reads back two writes of one stream in one append as one stream', async () => {
+    const store = open({ file: newFile() });
+    const [a, b] = [events(2), events(1)];
+    expect(await store.readStream('asset-twice')).toEqual([]); // known to be missing
+    await store.appendToStreams([
+      { streamName: 'asset-twice', events: a, expectedRevision: 'no-stream' },
+      { streamName: 'asset-twice', events: b, expectedRevision: 1n },
+    ]);
+    expect(ids(await store.readStream('asset-twice'))).toEqual(ids([...a, ...b]));
+    expect(ids(await store.readStream('asset-twice', { fromRevision: 2n }))).toEqual(ids(b));
+    await expect(store.appendToStream('asset-twice', events(1), 2n)).resolves.toMatchObject({ nextExpectedRevision: 3n });
+  });
+
   it('syncs every commit (synchronous FULL) unless NORMAL is asked for', async () => {
     const durable = new SqliteEventStore({ file: newFile() });
     const fast = new SqliteEventStore({ file: newFile(), synchronous: 'NORMAL' });

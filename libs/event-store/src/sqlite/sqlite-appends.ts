@@ -3,7 +3,9 @@ import { WrongExpectedRevision } from '../event-store.errors';
 import type { AppendResult, EventToAppend, ExpectedRevision, StreamWrite } from '../event-store.port';
 import { positionOf } from '../position';
 import type { SqliteConnection } from './sqlite-connection';
+import type { EventRow } from './sqlite-events';
 import { idToBytes } from './sqlite-events';
+import type { KnownStreams } from './sqlite-known-streams';
 import type { SqliteStatements } from './sqlite-statements';
 
 type PendingAppend = {
@@ -12,6 +14,8 @@ type PendingAppend = {
   readonly reject: (error: unknown) => void;
 };
 type Outcome = { readonly results: AppendResult[] } | { readonly error: unknown };
+/** Rows written to a stream by the transaction under way. */
+type Written = { readonly streamName: string; readonly rows: EventRow[] };
 
 const NO_STREAM = -1;
 
@@ -33,21 +37,37 @@ const isUniqueViolation = (error: unknown): boolean =>
  *
  * Group commit (optional): appends requested in the same turn of the event loop are written in one transaction, each
  * in a savepoint of its own, so one refused append still rolls back alone and the others commit.
+ *
+ * The stream's last revision comes from what the store knows (sqlite-known-streams.ts) when it can: checked once per
+ * append inside the transaction, which holds the write lock, so nobody else can commit in between. What a transaction
+ * wrote becomes known only once it committed.
  */
 export class SqliteAppends {
   private readonly appendAll: Database.Transaction<(writes: readonly StreamWrite[]) => AppendResult[]>;
   private readonly appendGroup: Database.Transaction<(group: readonly PendingAppend[]) => Outcome[]>;
   private pending: PendingAppend[] = [];
+  /** What the transaction under way wrote, recorded as known once it commits. */
+  private written: Written[] = [];
 
-  /** `committed` is called after every commit (live subscriptions wake up). */
+  /** `onCommit` is called after every commit (live subscriptions wake up). */
   constructor(
     private readonly connection: SqliteConnection,
     private readonly sql: SqliteStatements,
+    private readonly known: KnownStreams,
     private readonly groupCommit: boolean,
-    private readonly committed: () => void,
+    private readonly onCommit: () => void,
   ) {
     const db = connection.db;
-    this.appendAll = db.transaction((writes: readonly StreamWrite[]) => writes.map((write) => this.write(write)));
+    this.appendAll = db.transaction((writes: readonly StreamWrite[]) => {
+      this.known.refresh();
+      const before = this.written.length;
+      try {
+        return writes.map((write) => this.write(write));
+      } catch (error) {
+        this.written.length = before; // rolled back (a savepoint with group commit): none of it is known
+        throw error;
+      }
+    });
     // Called inside the group's transaction, appendAll runs in a savepoint: a throw undoes that append only.
     this.appendGroup = db.transaction((group: readonly PendingAppend[]) => group.map((append): Outcome => {
       try {
@@ -72,6 +92,7 @@ export class SqliteAppends {
       this.connection.ensureInPlace();
       results = this.appendAll.immediate(writes);
     } catch (error) {
+      this.rolledBack();
       throw this.connection.translate(error);
     }
     this.committed();
@@ -94,6 +115,7 @@ export class SqliteAppends {
         this.connection.ensureInPlace();
         only.resolve(this.appendAll.immediate(only.writes));
       } catch (error) {
+        this.rolledBack();
         only.reject(this.connection.translate(error));
         return;
       }
@@ -105,6 +127,7 @@ export class SqliteAppends {
         outcomes = this.appendGroup.immediate(group);
       } catch (error) {
         // The transaction itself failed (the lock, the disk): nothing of the group was written.
+        this.rolledBack();
         const translated = this.connection.translate(error);
         for (const append of group) append.reject(translated);
         return;
@@ -117,9 +140,22 @@ export class SqliteAppends {
     this.committed();
   }
 
+  /** After a commit: what it wrote is known, and live subscriptions wake up. */
+  private committed(): void {
+    for (const { streamName, rows } of this.written) this.known.appended(streamName, rows);
+    this.written = [];
+    this.onCommit();
+  }
+
+  /** After a failed transaction: nothing of it is known, and what was known is dropped too, to be safe. */
+  private rolledBack(): void {
+    this.written = [];
+    this.known.forget();
+  }
+
   /** One stream's share of an append; runs inside the transaction, which any throw rolls back whole. */
   private write({ streamName, events, expectedRevision }: StreamWrite): AppendResult {
-    const head = this.sql.head.get(streamName);
+    const head = this.headOf(streamName);
     const current = head ? head.revision : NO_STREAM;
     const conflict = () => new WrongExpectedRevision(streamName, expectedRevision, current === NO_STREAM ? 'no-stream' : BigInt(current));
     if (!meets(expectedRevision, current)) {
@@ -133,13 +169,15 @@ export class SqliteAppends {
     const created = Date.now();
     let revision = current;
     let seq = 0;
+    const rows: EventRow[] = [];
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
       const id = idToBytes(event.id);
+      const data = JSON.stringify(event.data);
+      const metadata = JSON.stringify(event.metadata);
       try {
-        seq = Number(this.sql.insert.run(
-          id, streamName, ++revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), created,
-        ).lastInsertRowid);
+        seq = Number(this.sql.insert.run(id, streamName, ++revision, event.type, data, metadata, created).lastInsertRowid);
+        rows.push({ seq, id, stream: streamName, revision, type: event.type, data, metadata, created });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         // Nothing of this write is in yet when the first event is refused: an exact retry answers as the original.
@@ -148,7 +186,14 @@ export class SqliteAppends {
         throw conflict();
       }
     }
+    this.written.push({ streamName, rows });
     return { nextExpectedRevision: BigInt(revision), position: positionOf(seq) };
+  }
+
+  /** The stream's head inside the transaction: as known, unless this transaction already wrote to the stream. */
+  private headOf(streamName: string) {
+    const known = this.written.some((written) => written.streamName === streamName) ? undefined : this.known.headOf(streamName);
+    return known === undefined ? this.sql.head.get(streamName) : known ?? undefined;
   }
 
   /**

@@ -5,6 +5,7 @@ import type {
 import { SqliteAppends } from './sqlite-appends';
 import type { SqliteSynchronous } from './sqlite-connection';
 import { SqliteConnection } from './sqlite-connection';
+import { KnownStreams } from './sqlite-known-streams';
 import { SqliteReads } from './sqlite-reads';
 import type { SqliteStatements } from './sqlite-statements';
 import { prepareStatements } from './sqlite-statements';
@@ -55,10 +56,11 @@ export class SqliteEventStore implements EventStore {
     this.sql = sql;
     const listeners = new Set<() => void>();
     this.subscriptions = { connection: this.connection, sql, pollIntervalMs: options.pollIntervalMs ?? 200, listeners, stops: new Set() };
-    this.appends = new SqliteAppends(this.connection, sql, options.groupCommit ?? false, () => {
+    const known = new KnownStreams(() => sql.dataVersion.get() as number);
+    this.appends = new SqliteAppends(this.connection, sql, known, options.groupCommit ?? false, () => {
       for (const wake of listeners) wake();
     });
-    this.reads = new SqliteReads(this.connection, sql);
+    this.reads = new SqliteReads(this.connection, sql, known);
   }
 
   async appendToStream(streamName: string, events: readonly EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {

@@ -3,6 +3,7 @@ import { positionOf } from '../position';
 import type { SqliteConnection } from './sqlite-connection';
 import type { EventRow, LogRow } from './sqlite-events';
 import { logRowToRecorded, streamMatcher, toRecorded } from './sqlite-events';
+import type { KnownStreams } from './sqlite-known-streams';
 import type { SqliteStatements } from './sqlite-statements';
 
 /** Rows per query when reading the log: big enough to amortise the query, small enough for constant memory. */
@@ -10,7 +11,7 @@ export const PAGE = 1000;
 
 /** The embedded store's reads: one stream, the global log page by page, the log's head. */
 export class SqliteReads {
-  constructor(private readonly connection: SqliteConnection, private readonly sql: SqliteStatements) {}
+  constructor(private readonly connection: SqliteConnection, private readonly sql: SqliteStatements, private readonly known: KnownStreams) {}
 
   readStream(streamName: string, options: ReadStreamOptions): RecordedEvent[] {
     try {
@@ -24,21 +25,28 @@ export class SqliteReads {
     this.connection.ensureOpen();
     const maxCount = options.maxCount;
     if (maxCount !== undefined && maxCount <= 0) return [];
-    if (options.direction !== 'backwards' && options.fromRevision !== undefined && options.fromRevision > 0n) {
-      // "Anything after revision r?" is the common question of a caller that keeps what it read (the command
-      // handler's stream cache), and the answer is usually no: the covering (stream, revision) index answers that in a
-      // third of the time the row query takes to find nothing.
-      const head = this.sql.head.get(streamName);
-      if (!head || BigInt(head.revision) < options.fromRevision) return [];
-    }
     const rows = options.direction === 'backwards'
       ? this.backwards(streamName, options.fromRevision === undefined ? Number.MAX_SAFE_INTEGER : Number(options.fromRevision), maxCount)
-      : this.forwards(streamName, Number(options.fromRevision ?? 0n), maxCount);
+      : this.forwards(streamName, Math.max(0, Number(options.fromRevision ?? 0n)), maxCount);
     return rows.map(toRecorded);
   }
 
-  private forwards(streamName: string, from: number, maxCount: number | undefined): EventRow[] {
-    return maxCount === undefined ? this.sql.streamForwards.all(streamName, from) : this.sql.streamForwardsAtMost.all(streamName, from, maxCount);
+  private forwards(streamName: string, from: number, maxCount: number | undefined): readonly EventRow[] {
+    this.known.refresh();
+    const known = this.known.rowsFrom(streamName, from, maxCount ?? Number.MAX_SAFE_INTEGER);
+    if (known) return known;
+    if (from > 0) {
+      // "Anything after revision r?" is the common question of a caller that keeps what it read (the command
+      // handler's stream cache), and the answer is usually no: the covering (stream, revision) index answers that in a
+      // third of the time the row query takes to find nothing.
+      const head = this.sql.head.get(streamName) ?? null;
+      this.known.sawHead(streamName, head);
+      if (!head || head.revision < from) return [];
+    }
+    if (maxCount !== undefined) return this.sql.streamForwardsAtMost.all(streamName, from, maxCount);
+    const rows = this.sql.streamForwards.all(streamName, from);
+    this.known.readToEnd(streamName, from, rows);
+    return rows;
   }
 
   private backwards(streamName: string, from: number, maxCount: number | undefined): EventRow[] {

@@ -33,6 +33,8 @@ export const prepareStatements = (db: Database.Database) => ({
   allBackwards: db.prepare<[number, number], LogRow>(`SELECT ${LOG_COLUMNS} FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT ?`),
   lastSeq: db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM events'),
   ping: db.prepare('SELECT 1'),
+  /** Changes whenever another connection commits to the file (not on this connection's own commits). */
+  dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
 });
 
 export type SqliteStatements = ReturnType<typeof prepareStatements>;
