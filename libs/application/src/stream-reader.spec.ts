@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
 import type { EventStore } from '@chip-ledger/event-store';
-import { openSqliteEventStore } from '@chip-ledger/event-store';
+import { CLAIM_RELEASED, openSqliteEventStore } from '@chip-ledger/event-store';
 import { StreamCache, StreamReader } from './stream-reader';
 
 const event = (n: number) => ({ id: uuidv4(), type: 'Noted', data: { n }, metadata: {} });
@@ -72,5 +72,35 @@ describe('StreamReader with a StreamCache', () => {
     await store.appendToStream('s-3', [event(0)], 'no-stream');
     await new StreamReader(store, cache).read('s-3');
     expect(cache.get('s-3')).toBeUndefined();
+  });
+
+  it('folds a kept stream on from the state the last command left, and the same as a fold from the start', async () => {
+    const cache = new StreamCache();
+    let calls = 0;
+    const sum = (state: number, e: { data: { n?: unknown } }) => {
+      calls++;
+      return state + Number(e.data.n);
+    };
+    await store.appendToStream('s-4', [event(1), event(2)], 'no-stream');
+    expect(await new StreamReader(store, cache).state('s-4', sum, 0)).toBe(3);
+    expect(calls).toBe(2);
+    await store.appendToStream('s-4', [event(4)], 1n);
+    calls = 0;
+    expect(await new StreamReader(store, cache).state('s-4', sum, 0)).toBe(7);
+    expect(calls).toBe(1);
+    // Another fold of the same stream starts from its own initial state.
+    const count = (state: number) => state + 1;
+    expect(await new StreamReader(store, cache).state('s-4', count, 0)).toBe(3);
+    expect(await new StreamReader(store).state('s-4', sum, 0)).toBe(7);
+  });
+
+  it('folds a stream with a released claim whole, without the claim', async () => {
+    const cache = new StreamCache();
+    const sum = (state: number, e: { data: { n?: unknown } }) => state + (typeof e.data.n === 'number' ? e.data.n : 0);
+    const claim = { ...event(10), metadata: { commandId: 'cmd-1', commitStream: 'target' } };
+    await store.appendToStream('s-5', [event(1), claim], 'no-stream');
+    expect(await new StreamReader(store, cache).state('s-5', sum, 0)).toBe(11);
+    await store.appendToStream('s-5', [{ id: uuidv4(), type: CLAIM_RELEASED, data: { commandId: 'cmd-1' }, metadata: {} }], 1n);
+    expect(await new StreamReader(store, cache).state('s-5', sum, 0)).toBe(1);
   });
 });

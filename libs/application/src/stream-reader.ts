@@ -1,7 +1,11 @@
 import type { EventStore, RecordedEvent } from '@chip-ledger/event-store';
-import { withoutReleasedClaims } from '@chip-ledger/event-store';
+import { CLAIM_RELEASED, withoutReleasedClaims } from '@chip-ledger/event-store';
 
 export type LoadedStream = { readonly events: readonly RecordedEvent[]; readonly revision: bigint | null };
+
+type Evolve<S, E> = (state: S, event: E, occurredAt: string) => S;
+/** A kept stream's state as folded by `evolve` over its first `count` events, the last of which is `through`. */
+type Fold = { readonly evolve: unknown; readonly count: number; readonly through: RecordedEvent; readonly state: unknown };
 
 /**
  * Events the command handler keeps between commands. A kept event costs ~0.7 KB of live heap, and V8 lets a busy
@@ -20,6 +24,7 @@ export const DEFAULT_CACHED_EVENTS = 10_000;
  */
 export class StreamCache {
   private readonly entries = new Map<string, LoadedStream>();
+  private readonly folds = new Map<string, Fold>();
   private held = 0;
 
   constructor(private readonly maxEvents = DEFAULT_CACHED_EVENTS) {}
@@ -47,8 +52,26 @@ export class StreamCache {
     for (const [name, entry] of this.entries) {
       if (this.held <= this.maxEvents) break;
       this.entries.delete(name);
+      this.folds.delete(name);
       this.held -= entry.events.length;
     }
+  }
+
+  /**
+   * The state `evolve` folded over a prefix of `events` (a kept stream's events are never rewritten: an event at the
+   * same index is the same object only if the stream read is the one folded or a continuation of it).
+   */
+  foldOf<S, E>(streamName: string, evolve: Evolve<S, E>, events: readonly RecordedEvent[]): { readonly count: number; readonly state: S } | undefined {
+    const fold = this.folds.get(streamName);
+    if (!fold || fold.evolve !== evolve || fold.count > events.length) return undefined;
+    return events[fold.count - 1] === fold.through ? { count: fold.count, state: fold.state as S } : undefined;
+  }
+
+  /** Keeps the state folded over all of `events`, while the stream itself is kept. */
+  keepFold<S, E>(streamName: string, evolve: Evolve<S, E>, events: readonly RecordedEvent[], state: S): void {
+    const through = events.at(-1);
+    if (!through || !this.entries.has(streamName)) return;
+    this.folds.set(streamName, { evolve, count: events.length, through, state });
   }
 }
 
@@ -92,9 +115,22 @@ export class StreamReader {
    * The stream's state; `evolve` also gets each event's business time (its envelope's occurredAt). Claims of
    * multi-stream commands that were released are left out, as if never written.
    */
-  async state<S, E>(streamName: string, evolve: (state: S, event: E, occurredAt: string) => S, initial: S): Promise<S> {
-    const events = withoutReleasedClaims((await this.read(streamName)).events);
-    return events.reduce((state, event) => evolve(state, { type: event.type, data: event.data } as E, occurredAtOf(event)), initial);
+  async state<S, E>(streamName: string, evolve: Evolve<S, E>, initial: S): Promise<S> {
+    const { events } = await this.read(streamName);
+    const fold = (state: S, from: number, folded: readonly RecordedEvent[]): S => {
+      for (let i = from; i < folded.length; i++) {
+        state = evolve(state, { type: folded[i].type, data: folded[i].data } as E, occurredAtOf(folded[i]));
+      }
+      return state;
+    };
+    // A release takes back claims written before it: such a stream is folded whole (rare: interrupted commands only).
+    if (!this.cache || events.some((event) => event.type === CLAIM_RELEASED)) return fold(initial, 0, withoutReleasedClaims(events));
+    // The decisions of one asset's lifecycle fold the same streams (the asset, its containers) command after command:
+    // each is folded on from where the last command left it (folding was a tenth of the command path's time).
+    const kept = this.cache.foldOf(streamName, evolve, events);
+    const state = kept ? fold(kept.state, kept.count, events) : fold(initial, 0, events);
+    this.cache.keepFold(streamName, evolve, events, state);
+    return state;
   }
 
   /** The revision read, for the expected revision of a write; undefined if the stream was never read. */
