@@ -8,6 +8,16 @@ import { startTestLedger } from '../support/ledger-test-app';
  * stream: RFC 9457 answers with stable codes, and nothing written.
  */
 
+const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 describe('the API on an EventStoreDB cluster in trouble', () => {
   let server: EsdbTestServer;
   let ledger: TestLedger;
@@ -62,5 +72,42 @@ describe('the API on an EventStoreDB cluster in trouble', () => {
     expect(body.store).toEqual({
       kind: 'eventstoredb', location: server.connectionString, reachable: true, node: { endpoint: `127.0.0.1:${server.port}`, leader: true },
     });
+  });
+
+  it('/health when the node the API talks to is a follower that knows no leader: 503 degraded, naming that node, leader false; ok on the leader once one is known', async () => {
+    // A cluster of its own: its leader is killed below.
+    const cluster = await startEsdbTestServer({ systemEventEvery: 0 });
+    const follower = await cluster.startFollower();
+    const api = await startTestLedger({ eventStoreConnectionString: follower.connectionString, readWaitMs: 2000 });
+    try {
+      const key = await api.registerParty('maker', ['manufacturer'], 'TW');
+      // The leader is gone and no other is elected yet: the client falls back to the node it was given.
+      await cluster.kill();
+      follower.setLeaderKnown(false);
+      const election = await until('the API to reach the follower', async () => {
+        const response = await api.http().get('/health');
+        return response.body.store?.reachable ? response : undefined;
+      });
+      expect({ status: election.status, body: election.body.status, store: election.body.store }).toEqual({
+        status: 503, body: 'degraded',
+        store: { kind: 'eventstoredb', location: follower.connectionString, reachable: true, node: { endpoint: `127.0.0.1:${follower.port}`, leader: false } },
+      });
+      // Commands are refused meanwhile, as /health says.
+      const refused = await api.post('/assets', key, chip('gpu-no-leader'));
+      expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 503, code: 'store-unavailable' });
+
+      await cluster.restart();
+      follower.setLeaderKnown(true);
+      const elected = await until('the API to find the leader', async () => {
+        const response = await api.http().get('/health');
+        return response.status === 200 ? response : undefined;
+      });
+      expect(elected.body.store).toEqual({
+        kind: 'eventstoredb', location: follower.connectionString, reachable: true, node: { endpoint: `127.0.0.1:${cluster.port}`, leader: true },
+      });
+    } finally {
+      await api.close();
+      await cluster.stop();
+    }
   });
 });

@@ -25,13 +25,14 @@ export class HealthController {
   /**
    * `status`: `ok`; `catching-up` while the read side has not yet reached the end of the log as it was at start (reads
    * answer 503 `read-model-behind` meanwhile; still 200 here: the process is healthy and accepts commands, and a
-   * long replay must not get it restarted); `degraded` when the store does not answer (503) or the runner is stopped
-   * or failing.
+   * long replay must not get it restarted); `degraded` when the store does not answer (503), when the EventStoreDB
+   * node it answers from knows no leader (503: an election, commands are refused meanwhile; `store.node` says which
+   * node and `leader: false`), or when the runner is stopped or failing.
    */
   @Public()
   @Get()
   @ApiPublicRead({ summary: 'Which store is in use, whether it answers, and how far the read models lag behind it', response: HealthDto })
-  @ApiResponse({ status: 503, type: HealthDto, description: 'The store does not answer' })
+  @ApiResponse({ status: 503, type: HealthDto, description: 'The store does not answer, or (EventStoreDB) the cluster has no leader' })
   async health(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthDto> {
     const projections = this.runner.status();
     let reachable = true;
@@ -46,8 +47,10 @@ export class HealthController {
     const head = lag?.head ?? null;
     // Unknown while the store does not answer: the read models may be far behind a log we cannot see.
     const caughtUp = !reachable ? null : head === null || (checkpoint !== null && comparePositions(checkpoint, head) >= 0);
-    if (!reachable) response.status(HttpStatus.SERVICE_UNAVAILABLE);
-    const healthy = reachable && projections.running && !projections.lastError;
+    // The ping asks for the leader; it reports a node that is not the leader only when that node knows none.
+    const leaderless = reachable && this.store.info.node?.leader === false;
+    if (!reachable || leaderless) response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    const healthy = reachable && !leaderless && projections.running && !projections.lastError;
     return {
       status: !healthy ? 'degraded' : projections.catchingUp ? 'catching-up' : 'ok',
       store: { ...this.store.info, reachable },
