@@ -26,7 +26,7 @@ const STANDARD_ERROR = 2;
 const openLedger = async () => {
   const config = ledgerConfigFromEnv();
   const logger = createLedgerLogger(process.env.LOG_LEVEL || 'warn', pino.destination(STANDARD_ERROR));
-  const app = await NestFactory.createApplicationContext(LedgerContextModule.register(config, logger), { logger: false, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(LedgerContextModule.register(config, logger, `chip-ledger CLI (${process.argv.slice(2).join(' ')})`), { logger: false, abortOnError: false });
   app.useLogger(app.get(Logger));
   return { app, config };
 };

@@ -16,10 +16,11 @@ import { LoggedReadSideFailures, ReadSideFailureReporter } from './read-side-fai
 @Global()
 @Module({})
 export class LedgerContextModule {
-  static register(config: LedgerConfig, logger: Logger): DynamicModule {
+  /** `holder`: who the read models' lock names while this context holds it. */
+  static register(config: LedgerConfig, logger: Logger, holder: string): DynamicModule {
     return {
       module: LedgerContextModule,
-      imports: [LedgerInfrastructureModule.register(config), LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] })],
+      imports: [LedgerInfrastructureModule.register(config, { holder }), LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true, forRoutes: [] })],
       providers: [{ provide: ReadSideFailureReporter, useClass: LoggedReadSideFailures }, ProjectionsStarter],
       exports: [ReadSideFailureReporter],
     };

@@ -16,11 +16,13 @@ import { CLOCK, LEDGER_CONFIG } from './tokens';
  * Read models are local to each API instance (with EventStoreDB, every instance projects the shared log itself), in
  * the current generation of the data directory; a `cli rebuild` publishes a new one, which this process moves to.
  */
-export const openLiveReadModels = (config: LedgerConfig, store: EventStore, failures: ReadSideFailureReporter): LiveReadModels => {
+export const openLiveReadModels = (
+  config: LedgerConfig, store: EventStore, failures: ReadSideFailureReporter, holder = 'chip-ledger API',
+): LiveReadModels => {
   mkdirSync(config.dataDir, { recursive: true });
   const logger = new Logger('ReadModels');
   return new LiveReadModels(config.dataDir, store, {
-    runner: { holder: 'chip-ledger API', onError: (error) => failures.report(error), ...config.projection },
+    runner: { holder, onError: (error) => failures.report(error), ...config.projection },
     onError: (error) => logger.warn(`Could not move to the rebuilt read models yet: ${error instanceof Error ? error.message : String(error)}`),
   });
 };
@@ -72,7 +74,8 @@ class LedgerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 @Global()
 @Module({})
 export class LedgerInfrastructureModule {
-  static register(config: LedgerConfig): DynamicModule {
+  /** `holder`: who holds the read models' lock, as a second process that tries to project into them is told. */
+  static register(config: LedgerConfig, { holder }: { holder?: string } = {}): DynamicModule {
     return {
       module: LedgerInfrastructureModule,
       providers: [
@@ -81,7 +84,7 @@ export class LedgerInfrastructureModule {
         { provide: EVENT_STORE, useFactory: () => openEventStore(config) },
         {
           provide: LiveReadModels,
-          useFactory: (store: EventStore, failures: ReadSideFailureReporter) => openLiveReadModels(config, store, failures),
+          useFactory: (store: EventStore, failures: ReadSideFailureReporter) => openLiveReadModels(config, store, failures, holder),
           inject: [EVENT_STORE, ReadSideFailureReporter],
         },
         { provide: LedgerQueries, useFactory: currentQueries, inject: [LiveReadModels] },
