@@ -10,6 +10,7 @@ import { ProjectionRunner, latestLedgerPosition } from '@chip-ledger/projections
 import type { LedgerConfig } from '@chip-ledger/runtime';
 import { issueApiKey } from '@chip-ledger/runtime';
 import { createLedgerApp } from '../apps/api/src/configure-app';
+import { runInProcessCommands } from './in-process-load';
 
 /**
  * (5) The API as users run it (same module, pipes, guard, filters, body parser), listening on 127.0.0.1 on a random
@@ -44,6 +45,8 @@ export type RunningApi = {
   readonly url: string;
   readonly keys: Record<string, string>;
   load(kind: LoadKind, options: LoadOptions): Promise<LoadResult>;
+  /** The `commands` load on this server's own command handler, without HTTP (bench/in-process-load.ts). */
+  loadInProcess(options: LoadOptions): Promise<LoadResult>;
   /** Waits until the read models have every event written so far (the commands' projection work is done). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -80,6 +83,7 @@ export const startApi = async (dataDir: string, synchronous: SqliteSynchronous =
     keys,
     settle,
     load: (kind, options) => runLoad(url, keys, kind, options),
+    loadInProcess: (options) => runInProcessCommands(handler, options),
     close: () => app.close(),
   };
 };

@@ -1,8 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
-import { formatReport } from './report';
+import type { BenchReport, HttpOnlyReport } from './report';
+import { formatHttpOnlyReport, formatReport } from './report';
 import type { BenchOptions } from './run-bench';
-import { DEFAULTS, runBench } from './run-bench';
+import { DEFAULTS, runBenchParts } from './run-bench';
 
 const positiveInt = (value: string): number => {
   const n = Number(value.replace(/_/g, ''));
@@ -44,7 +45,14 @@ const program = new Command('npm run bench --')
   .option('--rss-commands <a,b>', `a serving API's RSS is read after a and after b HTTP commands (default ${DEFAULTS.default.rssCommands.join(',')})`, twoCounts)
   .option('--dir <path>', 'scratch directory (default: a new one under the system temp directory)')
   .option('--keep', 'keep the scratch files')
-  .option('--json', 'print the JSON report instead of the table');
+  .option('--json', 'print the JSON report instead of the table')
+  .addHelpText('after', '\nBENCH_ONLY=http: only the HTTP section, with the in-process command paths it is compared with (one repetition of those; a few minutes).');
+
+const onlyFromEnv = (value: string | undefined): 'http' | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'http') return value;
+  throw new InvalidArgumentError(`BENCH_ONLY must be "http" (or unset for the whole benchmark); got "${value}"`);
+};
 
 const main = async () => {
   program.parse(process.argv);
@@ -70,9 +78,11 @@ const main = async () => {
     keep: cli.keep,
     mode: sized && mode === 'default' ? 'custom' : mode,
     progress: (message) => process.stderr.write(`${message}\n`),
+    only: onlyFromEnv(process.env.BENCH_ONLY),
   };
-  const report = await runBench(options);
-  process.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatReport(report)}\n`);
+  const report = await runBenchParts(options);
+  const table = 'only' in report ? formatHttpOnlyReport(report as HttpOnlyReport) : formatReport(report as BenchReport);
+  process.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${table}\n`);
 };
 
 main().then(

@@ -32,23 +32,62 @@ export type BenchReport = {
   readonly durationSec: number;
 };
 
+/** `BENCH_ONLY=http`: the HTTP figures, and the in-process command paths they are held against, from one run. */
+export type HttpOnlyReport = {
+  readonly only: 'http';
+  readonly connections: number;
+  readonly httpSeconds: number;
+  readonly http: RawResults['http'];
+  readonly commandPath: Throughput;
+  readonly commandPathFull: Throughput;
+  readonly seconds: number;
+};
+
 const series = (values: readonly number[]): Series => ({ median: median(values), reps: values });
 const rate = (t: Throughput) => t.events / t.seconds;
 const commandRate = (t: Throughput) => (t.commands ?? 0) / t.seconds;
 const reqRate = (r: LoadResult) => r.ok / r.duration;
 
+const overReps = (http: RawResults['http'], pick: (rep: RawResults['http'][number]) => LoadResult, f: (r: LoadResult) => number) =>
+  series(http.map((rep) => f(pick(rep))));
+
+const loadFigures = (http: RawResults['http'], pick: (rep: RawResults['http'][number]) => LoadResult) => ({
+  reqPerSec: overReps(http, pick, reqRate), p50Ms: overReps(http, pick, (r) => r.latency.p50), p99Ms: overReps(http, pick, (r) => r.latency.p99),
+  non2xx: http.reduce((sum, rep) => sum + pick(rep).non2xx, 0),
+  errors: http.reduce((sum, rep) => sum + pick(rep).errors + pick(rep).timeouts, 0),
+});
+
+/** The HTTP section's figures: medians over the repetitions of each load. */
+const httpFigures = (http: RawResults['http'], connections: number, secondsPerRun: number) => ({
+  connections,
+  secondsPerRun,
+  trivial: loadFigures(http, (r) => r.trivial),
+  commands: loadFigures(http, (r) => r.commands),
+  commandsNormal: loadFigures(http, (r) => r.commandsNormal),
+  commandsInProcess: loadFigures(http, (r) => r.commandsInProcess),
+  queries: loadFigures(http, (r) => r.queries),
+  queriesHalfLoad: { ...loadFigures(http, (r) => r.queriesHalfLoad), offeredRate: overReps(http, (r) => r.queriesHalfLoad, (r) => (r as LoadResult & { offeredRate: number }).offeredRate) },
+});
+type HttpFigures = ReturnType<typeof httpFigures>;
+
+const withMet = <T extends { value: number; target: string }>(t: T) =>
+  ({ ...t, met: t.target.startsWith('≥') ? t.value >= Number.parseFloat(t.target.slice(2)) : t.value <= Number.parseFloat(t.target.slice(2)) });
+
+/** The HTTP targets of issue 9, appended after the older ones (rows refer to targets by index). */
+const httpTargets = (http: HttpFigures, connections: number) => [
+  {
+    name: `HTTP commands ≥ 0.7× the same commands in process on the same server (${connections} connections / in flight)`,
+    value: http.commands.reqPerSec.median / http.commandsInProcess.reqPerSec.median, target: '≥ 0.7',
+  },
+  { name: 'HTTP point queries ≥ 0.7× the same server\'s trivial endpoint', value: http.queries.reqPerSec.median / http.trivial.reqPerSec.median, target: '≥ 0.7' },
+];
+
 type Meta = { mode: string; connections: number; httpSeconds: number; queries: number; machine: BenchReport['machine'] };
 
 export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
   const over = <T>(pick: (rep: RawResults['reps'][number]) => T, f: (value: T) => number) => series(raw.reps.map((rep) => f(pick(rep))));
-  const overHttp = (pick: (rep: RawResults['http'][number]) => LoadResult, f: (r: LoadResult) => number) => series(raw.http.map((rep) => f(pick(rep))));
   const latency = (pick: (rep: RawResults['reps'][number]) => Latencies) => ({
     p50Ms: over(pick, (l) => l.p50), p99Ms: over(pick, (l) => l.p99), count: pick(raw.reps[0]).count,
-  });
-  const load = (pick: (rep: RawResults['http'][number]) => LoadResult) => ({
-    reqPerSec: overHttp(pick, reqRate), p50Ms: overHttp(pick, (r) => r.latency.p50), p99Ms: overHttp(pick, (r) => r.latency.p99),
-    non2xx: raw.http.reduce((sum, rep) => sum + pick(rep).non2xx, 0),
-    errors: raw.http.reduce((sum, rep) => sum + pick(rep).errors + pick(rep).timeouts, 0),
   });
 
   const figures = {
@@ -77,15 +116,7 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
       rawPrimaryKey: latency((r) => r.rawPointQuery),
       peerReadAndFoldStream: latency((r) => r.peerPointQuery),
     },
-    http: {
-      connections: meta.connections,
-      secondsPerRun: meta.httpSeconds,
-      trivial: load((r) => r.trivial),
-      commands: load((r) => r.commands),
-      commandsNormal: load((r) => r.commandsNormal),
-      queries: load((r) => r.queries),
-      queriesHalfLoad: { ...load((r) => r.queriesHalfLoad), offeredRate: overHttp((r) => r.queriesHalfLoad, (r) => (r as LoadResult & { offeredRate: number }).offeredRate) },
-    },
+    http: httpFigures(raw.http, meta.connections, meta.httpSeconds),
     memory: {
       peakRssMb: raw.memory.peakRssMb,
       scale: raw.memory.scale,
@@ -124,7 +155,8 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
       name: `RSS of a serving API after ${rssLast.commands} commands ≤ 1.25× after ${rssFirst.commands} (memory flat under sustained writes)`,
       value: rssLast.rssMb / rssFirst.rssMb, target: '≤ 1.25',
     },
-  ].map((t) => ({ ...t, met: t.target.startsWith('≥') ? t.value >= Number.parseFloat(t.target.slice(2)) : t.value <= Number.parseFloat(t.target.slice(2)) }));
+    ...httpTargets(f.http, meta.connections),
+  ].map(withMet);
   const met = (...indexes: number[]) => indexes.every((i) => targets[i].met);
 
   const rows: Row[] = [
@@ -178,8 +210,23 @@ export const buildReport = (raw: RawResults, meta: Meta): BenchReport => {
     },
     { ...none, measure: '5 HTTP commands, p50 / p99', unit: 'ms', ledger: f.http.commands.p99Ms.median },
     {
+      ...none, measure: `5 the same commands in process on the same server (${meta.connections} in flight)`, unit: 'cmd/s',
+      ledger: f.http.commandsInProcess.reqPerSec.median,
+    },
+    {
+      ...none, measure: '5 HTTP commands vs the same commands in process', unit: 'req/s', ledger: httpCommands,
+      reference: { name: 'in process, same server, same commands', value: f.http.commandsInProcess.reqPerSec.median },
+      vsReference: ratio(httpCommands, f.http.commandsInProcess.reqPerSec.median), target: '≥0.7× in process', met: met(9),
+    },
+    {
+      ...none, measure: '5 HTTP commands vs the command path in process (FULL, one at a time)', unit: 'req/s', ledger: httpCommands,
+      reference: { name: 'ledger command path, FULL', value: f.commandPath.ledgerFull.commandsPerSec.median },
+      vsReference: ratio(httpCommands, f.commandPath.ledgerFull.commandsPerSec.median),
+    },
+    {
       ...none, measure: `5 HTTP GET /assets/:id (${meta.connections} conn.)`, unit: 'req/s', ledger: f.http.queries.reqPerSec.median,
       reference: { name: 'the same server\'s trivial endpoint', value: trivial }, vsReference: ratio(f.http.queries.reqPerSec.median, trivial),
+      target: '≥0.7× trivial', met: met(10),
     },
     {
       ...none, measure: '5 HTTP GET /assets/:id, p50 / p99', unit: 'ms', ledger: f.http.queries.p99Ms.median,
@@ -270,4 +317,33 @@ export const formatReport = (report: BenchReport): string => {
     `Ran in ${report.durationSec.toFixed(0)} s.`,
   ];
   return out.join('\n');
+};
+
+/** `BENCH_ONLY=http`: the HTTP figures of one run beside the in-process command paths, as ratios, and the HTTP targets. */
+export const formatHttpOnlyReport = (report: HttpOnlyReport): string => {
+  const http = httpFigures(report.http, report.connections, report.httpSeconds);
+  const rate = (r: { reqPerSec: Series }) => r.reqPerSec.median;
+  const latencies = (r: { p50Ms: Series; p99Ms: Series }) => `p50 ${fmt(r.p50Ms.median, 'ms')} / p99 ${fmt(r.p99Ms.median, 'ms')} ms`;
+  const inProcess = commandRate(report.commandPath);
+  const inProcessFull = commandRate(report.commandPathFull);
+  const targets = [
+    ...httpTargets(http, report.connections),
+    { name: 'query p99 ≤ 5 ms, half the rate the server reached (open loop)', value: http.queriesHalfLoad.p99Ms.median, target: '≤ 5 ms' },
+  ].map(withMet);
+  const failed = (r: { non2xx: number; errors: number }) => r.non2xx + r.errors;
+  return [
+    `chip-ledger bench, HTTP section only (BENCH_ONLY=http): medians of ${report.http.length} run(s) of ${report.httpSeconds} s, ${report.connections} connections`,
+    `  trivial GET /catalogue/accelerators     ${fmt(rate(http.trivial), 'req/s').padStart(8)} req/s   ${latencies(http.trivial)}`,
+    `  HTTP commands (FULL)                    ${fmt(rate(http.commands), 'req/s').padStart(8)} req/s   ${latencies(http.commands)}   ${times(rate(http.commands) / rate(http.trivial))} trivial`,
+    `  same commands in process, same server   ${fmt(rate(http.commandsInProcess), 'req/s').padStart(8)} cmd/s   ${latencies(http.commandsInProcess)}   HTTP = ${times(rate(http.commands) / rate(http.commandsInProcess))} of it`,
+    `  HTTP commands (NORMAL)                  ${fmt(rate(http.commandsNormal), 'req/s').padStart(8)} req/s   ${latencies(http.commandsNormal)}`,
+    `  command path in process, one at a time  ${fmt(inProcess, 'req/s').padStart(8)} cmd/s (NORMAL; HTTP NORMAL = ${times(rate(http.commandsNormal) / inProcess)}), ` +
+      `${fmt(inProcessFull, 'req/s')} cmd/s (FULL; HTTP FULL = ${times(rate(http.commands) / inProcessFull)})`,
+    `  GET /assets/:id                         ${fmt(rate(http.queries), 'req/s').padStart(8)} req/s   ${latencies(http.queries)}   ${times(rate(http.queries) / rate(http.trivial))} trivial`,
+    `  GET /assets/:id at half load (${fmt(http.queriesHalfLoad.offeredRate.median, 'req/s')} req/s, open loop)   ${latencies(http.queriesHalfLoad)}`,
+    `  refused or failed: commands ${failed(http.commands)}, in process ${failed(http.commandsInProcess)}, queries ${failed(http.queries) + failed(http.queriesHalfLoad)}`,
+    'Targets:',
+    ...targets.map((t) => `  ${t.met ? 'met    ' : 'NOT MET'}  ${t.name}: ${t.value < 10 ? t.value.toFixed(2) : t.value.toFixed(1)} (${t.target})`),
+    `Ran in ${report.seconds.toFixed(0)} s.`,
+  ].join('\n');
 };

@@ -14,7 +14,7 @@ import {
 import { EmmettPeerStore } from './peer-emmett';
 import type { SustainedWrites } from './sustained-writes';
 import { runSustainedWrites } from './sustained-writes';
-import type { BenchReport } from './report';
+import type { BenchReport, HttpOnlyReport } from './report';
 import { buildReport } from './report';
 
 export type BenchOptions = {
@@ -42,6 +42,8 @@ export type BenchOptions = {
   readonly dir?: string;
   readonly keep?: boolean;
   readonly mode: 'default' | 'smoke' | 'large' | 'custom';
+  /** `http`: only what the HTTP figures need (the data set, the in-process command paths), then the HTTP section. */
+  readonly only?: 'http';
   readonly progress?: (message: string) => void;
 };
 
@@ -82,6 +84,8 @@ type Rep = {
 /** `queriesHalfLoad`: the same queries offered at half the rate the server reached on them, still over all connections. */
 export type HttpRep = {
   trivial: LoadResult; commands: LoadResult; queries: LoadResult; queriesHalfLoad: LoadResult & { offeredRate: number };
+  /** The `commands` load on the same server's command handler, in process: the ledger's speed on them without HTTP. */
+  commandsInProcess: LoadResult;
   /** The same commands on a server with EVENT_STORE_SYNCHRONOUS=normal (`commands` runs on the default, FULL). */
   commandsNormal: LoadResult;
 };
@@ -101,7 +105,13 @@ export type RawResults = {
 
 const now = () => process.hrtime.bigint();
 
-export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
+/** The whole benchmark: every figure, the table and the targets. */
+export const runBench = async (options: Omit<BenchOptions, 'only'>): Promise<BenchReport> => (await runBenchParts(options)) as BenchReport;
+
+/** With `only: 'http'`, the HTTP figures and the in-process command paths beside them (HttpOnlyReport). */
+export const runBenchParts = async (options: BenchOptions): Promise<BenchReport | HttpOnlyReport> => {
+  const httpOnly = options.only === 'http';
+  const reps = httpOnly ? 1 : options.reps;
   const started = now();
   const say = (message: string) => options.progress?.(`[${(Number(now() - started) / 1e9).toFixed(1).padStart(6)}s] ${message}`);
   const plan = planDataset({ assets: options.assets, events: options.events });
@@ -120,10 +130,11 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
   const peerQueryIds = sampleIds(peerRacks === plan.racks ? ids : assetIds({ ...plan, racks: peerRacks }), Math.max(10, Math.floor(options.queries / 10)), 7);
 
   let api: RunningApi | null = null;
+  let inProcessPaths: { commandPath: Throughput; commandPathFull: Throughput } | null = null;
   try {
-    const reps: Rep[] = [];
-    for (let r = 1; r <= options.reps; r++) {
-      const rep = `rep ${r}/${options.reps}`;
+    const repResults: Rep[] = [];
+    for (let r = 1; r <= reps; r++) {
+      const rep = `rep ${r}/${reps}`;
       const ledgerFile = file(`ledger-${r}.sqlite`);
       say(`${rep}: ledger command path`);
       const store = openSqliteEventStore({ file: ledgerFile, synchronous: 'NORMAL' });
@@ -133,8 +144,15 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
       say(`${rep}: ledger command path with synchronous=FULL, first ${options.fullCommands} commands; raw at FULL`);
       const fullStore = openSqliteEventStore({ file: file('full.sqlite'), synchronous: 'FULL' });
       const commandPathFull = await runCommandPath(fullStore, plan, options.fullCommands).finally(() => fullStore.close());
+      removeDb(file('full.sqlite'));
+      if (httpOnly) {
+        say(`${rep}: rebuild of every read model (the HTTP server's read models)`);
+        await runRebuild(ledgerFile, file(`read-models-${r}.sqlite`));
+        inProcessPaths = { commandPath, commandPathFull };
+        continue;
+      }
       const rawSingleFull = runRawAppend(file('raw-1-full.sqlite'), ledgerFile, 1, commandPathFull.events, 'FULL');
-      for (const name of ['full.sqlite', 'raw-1-full.sqlite']) removeDb(file(name));
+      removeDb(file('raw-1-full.sqlite'));
 
       say(`${rep}: peer (emmett-sqlite) command path${peerEvents < size.events ? `, first ${peerCommands} commands` : ''}`);
       const peerFile = file(`peer-${r}.sqlite`);
@@ -167,7 +185,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
       say(`${rep}: point queries (ledger, raw, peer)`);
       const pointQuery = runPointQueries(readModels, queryIds);
       const rawPointQuery = runRawPointQueries(readModels, queryIds);
-      reps.push({
+      repResults.push({
         commandPath, commandPathFull, rawSingleFull, peerCommandPath, bulkImport, rawSingle, rawBatched, peerBulk, rebuild, rawRead, peerRead,
         pointQuery, rawPointQuery, peerPointQuery,
       });
@@ -206,7 +224,9 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
       const queries = await load('queries', `q${r}`);
       const offeredRate = Math.max(options.connections, Math.round(queries.ok / queries.duration / 2));
       const queriesHalfLoad = { ...(await load('queries', `h${r}`, options.httpSeconds, offeredRate)), offeredRate };
-      http.push({ trivial, commands, queries, queriesHalfLoad, commandsNormal: commands });
+      const commandsInProcess = await api.loadInProcess({ connections: options.connections, durationSec: options.httpSeconds, tag: `i${r}`, chips });
+      await api.settle();
+      http.push({ trivial, commands, queries, queriesHalfLoad, commandsInProcess, commandsNormal: commands });
     }
     await api.close();
     api = null;
@@ -220,6 +240,11 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     }
     await api.close();
     api = null;
+
+    if (httpOnly) {
+      const paths = inProcessPaths as unknown as { commandPath: Throughput; commandPathFull: Throughput };
+      return { only: 'http', connections: options.connections, httpSeconds: options.httpSeconds, http, ...paths, seconds: Number(now() - started) / 1e9 };
+    }
 
     const [firstRss, lastRss] = options.rssCommands;
     say(`memory: a serving API (own process) takes ${lastRss} HTTP commands; RSS after ${firstRss} and ${lastRss}`);
@@ -236,7 +261,7 @@ export const runBench = async (options: BenchOptions): Promise<BenchReport> => {
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
     const raw: RawResults = {
-      plan, size, peerEvents, reps, http, memory: { oneX, scaled, scale: options.memoryScale, peakRssMb, sustainedWrites },
+      plan, size, peerEvents, reps: repResults, http, memory: { oneX, scaled, scale: options.memoryScale, peakRssMb, sustainedWrites },
       seconds: Number(now() - started) / 1e9,
     };
     const report = buildReport(raw, {
