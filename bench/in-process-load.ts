@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { LedgerCommand } from '@chip-ledger/application';
+import type { LedgerCommand } from '@chip-ledger/domain';
+import { ledgerCommand } from '@chip-ledger/domain';
 import type { LedgerCommandHandler } from '@chip-ledger/application';
 import type { HttpChip, LoadResult } from './http';
 import { percentileOfSorted } from './stats';
@@ -23,18 +24,18 @@ export const runInProcessCommands = async (handler: LedgerCommandHandler, { conn
     const n = counter++;
     const now = new Date().toISOString();
     if (n % 2 === 0) {
-      return {
-        type: 'ManufactureAsset',
-        data: { assetId: `gpu-${tag}-${n}`, kind: 'chip', model: 'nvidia-h200', serialNumber: `SN-${tag}-${n}`, facilityId: 'tw-assembly' },
-        metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'formosa-semi', roles: ['manufacturer'] } },
-      } as LedgerCommand;
+      return ledgerCommand(
+        'ManufactureAsset',
+        { assetId: `gpu-${tag}-${n}`, kind: 'chip', model: 'nvidia-h200', serialNumber: `SN-${tag}-${n}`, facilityId: 'tw-assembly' },
+        { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: 'formosa-semi', roles: ['manufacturer'] } },
+      );
     }
     const chip = chips[(n >> 1) % chips.length];
-    return {
-      type: 'AttestLocation',
-      data: { assetId: chip.id, observedFacilityId: chip.facility, method: 'chip-attestation' },
-      metadata: { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: chip.operator, roles: ['operator'] } },
-    } as LedgerCommand;
+    return ledgerCommand(
+      'AttestLocation',
+      { assetId: chip.id, observedFacilityId: chip.facility, method: 'chip-attestation' },
+      { now, occurredAt: now, commandId: uuidv7(), actor: { partyId: chip.operator, roles: ['operator'] } },
+    );
   };
   const latencies: number[] = [];
   let ok = 0;
