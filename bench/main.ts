@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BenchReport, HttpOnlyReport } from './report';
 import { formatHttpOnlyReport, formatReport } from './report';
 import type { BenchOptions } from './run-bench';
-import { DEFAULTS, runBenchParts } from './run-bench';
+import { DEFAULTS, runBenchParts, runRebuildOnly } from './run-bench';
 
 const positiveInt = (value: string): number => {
   const n = Number(value.replace(/_/g, ''));
@@ -48,10 +48,10 @@ const program = new Command('npm run bench --')
   .option('--json', 'print the JSON report instead of the table')
   .addHelpText('after', '\nBENCH_ONLY=http: only the HTTP section, with the in-process command paths it is compared with (one repetition of those; a few minutes).');
 
-const onlyFromEnv = (value: string | undefined): 'http' | undefined => {
+const onlyFromEnv = (value: string | undefined): 'http' | 'rebuild' | undefined => {
   if (value === undefined || value === '') return undefined;
-  if (value === 'http') return value;
-  throw new InvalidArgumentError(`BENCH_ONLY must be "http" (or unset for the whole benchmark); got "${value}"`);
+  if (value === 'http' || value === 'rebuild') return value;
+  throw new InvalidArgumentError(`BENCH_ONLY must be "http" or "rebuild" (or unset for the whole benchmark); got "${value}"`);
 };
 
 const main = async () => {
@@ -80,6 +80,10 @@ const main = async () => {
     progress: (message) => process.stderr.write(`${message}\n`),
     only: onlyFromEnv(process.env.BENCH_ONLY),
   };
+  if (options.only === 'rebuild') {
+    process.stdout.write(`${await runRebuildOnly(options)}\n`);
+    return;
+  }
   const report = await runBenchParts(options);
   const table = 'only' in report ? formatHttpOnlyReport(report as HttpOnlyReport) : formatReport(report as BenchReport);
   process.stdout.write(cli.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${table}\n`);

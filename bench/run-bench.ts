@@ -16,6 +16,7 @@ import type { SustainedWrites } from './sustained-writes';
 import { runSustainedWrites } from './sustained-writes';
 import type { BenchReport, HttpOnlyReport } from './report';
 import { buildReport } from './report';
+import { median } from './stats';
 
 export type BenchOptions = {
   /** Fleet size (whole racks of 81 assets). */
@@ -42,8 +43,11 @@ export type BenchOptions = {
   readonly dir?: string;
   readonly keep?: boolean;
   readonly mode: 'default' | 'smoke' | 'large' | 'custom';
-  /** `http`: only what the HTTP figures need (the data set, the in-process command paths), then the HTTP section. */
-  readonly only?: 'http';
+  /**
+   * `http`: only what the HTTP figures need (the data set, the in-process command paths), then the HTTP section.
+   * `rebuild`: only the rebuild against raw read-and-parse (runRebuildOnly).
+   */
+  readonly only?: 'http' | 'rebuild';
   readonly progress?: (message: string) => void;
 };
 
@@ -280,4 +284,34 @@ export const runBenchParts = async (options: BenchOptions): Promise<BenchReport 
 
 const removeDb = (path: string) => {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+};
+
+/**
+ * BENCH_ONLY=rebuild: the data set's command path (to have a log), then only (3), rebuild against raw read-and-parse,
+ * `reps` times; prints the medians. For work on the read side on a shared machine, where the whole run is too long.
+ */
+export const runRebuildOnly = async (options: BenchOptions): Promise<string> => {
+  const plan = planDataset({ assets: options.assets, events: options.events });
+  const workDir = mkdtempSync(join(options.dir ?? tmpdir(), 'chip-ledger-bench-rebuild-'));
+  try {
+    const ledgerFile = join(workDir, 'ledger.sqlite');
+    const store = openSqliteEventStore({ file: ledgerFile, synchronous: 'NORMAL' });
+    await runCommandPath(store, plan).finally(() => store.close());
+    const rebuild: number[] = [];
+    const rawRead: number[] = [];
+    for (let r = 1; r <= options.reps; r++) {
+      const readModels = join(workDir, `read-models-${r}.sqlite`);
+      const rebuilt = await runRebuild(ledgerFile, readModels);
+      rebuild.push(rebuilt.events / rebuilt.seconds);
+      const raw = runRawReadAndParse(ledgerFile);
+      rawRead.push(raw.events / raw.seconds);
+      removeDb(readModels);
+      options.progress?.(`rep ${r}: rebuild ${Math.round(rebuild[r - 1])} events/s, raw read-and-parse ${Math.round(rawRead[r - 1])} events/s`);
+    }
+    const ledger = median(rebuild);
+    const raw = median(rawRead);
+    return `rebuild.ledger ${Math.round(ledger)} events/s, rebuild.rawReadAndParse ${Math.round(raw)} events/s: ${(ledger / raw).toFixed(2)}× (medians of ${options.reps})`;
+  } finally {
+    if (!options.keep) rmSync(workDir, { recursive: true, force: true });
+  }
 };
