@@ -1,5 +1,4 @@
 export * from './read-model-db';
-export * from './read-model.types';
 export * from './read-model-projector';
 export * from './read-model-lock';
 export * from './read-model-directory';
@@ -8,3 +7,8 @@ export * from './projection-runner';
 export * from './live-read-models';
 export * from './read-model-rebuild';
 export * from './ledger-queries';
+export type { AssetDetail, AssetFilter, AssetView, Page, PageRequest } from './read-models/assets/asset-view';
+export type { AssetHistory, AssetSnapshot, HistoryOptions, TimelineEntry } from './read-models/timeline/timeline-view';
+export type { FacilityInventory, InventoryLine } from './read-models/inventory/inventory-view';
+export type { ActiveApiKey, PartyView } from './read-models/parties/party-view';
+export type { FacilityView } from './read-models/facilities/facility-view';

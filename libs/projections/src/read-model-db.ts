@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { ReadModelLock } from './read-model-lock';
+import type { SecondaryIndex } from './read-models/read-model';
+import { READ_MODELS } from './read-models/read-models';
 
 /**
  * Read-model schema. Read models are disposable (the log is the truth), so a schema change is a version bump: a file
@@ -8,125 +10,8 @@ import { ReadModelLock } from './read-model-lock';
  */
 export const READ_MODEL_SCHEMA_VERSION = 3;
 
-/** Tables the projection owns, in a stable order (rebuild truncates these; tests dump them). */
-export const READ_MODEL_TABLES = [
-  'assets', 'asset_events', 'timeline', 'asset_parties', 'facility_inventory', 'parties', 'facilities', 'api_keys',
-  'projection_checkpoint', 'pending_claims',
-] as const;
-export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
-
-const SCHEMA = `
-  -- Current state of every asset. Effective columns (status, facility_id, country, custodian_id, shipment,
-  -- customs_hold, installation) are what the world sees: a packed asset takes them from its outermost container.
-  -- own_* columns are the asset's own (frozen while packed) state, kept so the projection can resume from the file.
-  CREATE TABLE assets (
-    asset_id TEXT NOT NULL PRIMARY KEY,
-    kind TEXT NOT NULL,
-    model TEXT NOT NULL,
-    serial_number TEXT,
-    manufacturer_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    own_status TEXT NOT NULL,
-    facility_id TEXT,
-    country TEXT,
-    owner_id TEXT NOT NULL,
-    custodian_id TEXT NOT NULL,
-    parent_id TEXT,
-    root_id TEXT NOT NULL,
-    flags TEXT NOT NULL,
-    customs_hold TEXT,
-    shipment TEXT,
-    installation TEXT,
-    own_facility_id TEXT,
-    own_custodian_id TEXT NOT NULL,
-    own_customs_hold TEXT,
-    own_shipment TEXT,
-    own_installation TEXT,
-    last_event_type TEXT NOT NULL,
-    last_occurred_at TEXT NOT NULL,
-    last_recorded_at TEXT NOT NULL,
-    last_position TEXT NOT NULL,
-    revision INTEGER NOT NULL
-  );
-  -- (filter, asset_id): every list filter pages on asset_id straight off its index (SECONDARY_INDEXES).
-
-  -- Every asset event once, in log order. Timeline rows point here, so a rack's shipment is stored once however
-  -- many chips it carries. The encoded position is derived from pos_commit and pos_prepare.
-  CREATE TABLE asset_events (
-    pos_commit INTEGER NOT NULL,
-    pos_prepare INTEGER NOT NULL,
-    event_id TEXT NOT NULL,
-    asset_id TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    occurred_at TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    actor TEXT,
-    data TEXT NOT NULL,
-    PRIMARY KEY (pos_commit, pos_prepare)
-  ) WITHOUT ROWID;
-
-  -- Per asset: its own events (via_asset_id NULL) and its containers' events while it was inside them, each with
-  -- the asset's effective state just after the event (the s_* snapshot columns). Rows are appended in log order
-  -- (a rowid table keeps them dense); the timeline_by_asset index (SECONDARY_INDEXES) serves one asset's timeline.
-  CREATE TABLE timeline (
-    asset_id TEXT NOT NULL,
-    pos_commit INTEGER NOT NULL,
-    pos_prepare INTEGER NOT NULL,
-    via_asset_id TEXT,
-    s_status TEXT NOT NULL,
-    s_facility_id TEXT,
-    s_country TEXT,
-    s_owner_id TEXT NOT NULL,
-    s_custodian_id TEXT NOT NULL,
-    s_parent_id TEXT,
-    s_root_id TEXT NOT NULL
-  );
-
-  -- Read visibility, never withdrawn: every party that ever owned or (effectively, through containers too) held an
-  -- asset, the customs agencies that held or cleared it, the operators of the facilities it was shipped to. party_id
-  -- may also be an audience key that stands for whoever plays the part when asked: '@customs:<country>' for the
-  -- customs agencies of a country a shipment entered or left (the '@' is not allowed in party ids).
-  CREATE TABLE asset_parties (
-    party_id TEXT NOT NULL,
-    asset_id TEXT NOT NULL,
-    relation TEXT NOT NULL CHECK (relation IN ('owner', 'custodian', 'customs', 'inbound', 'border')),
-    PRIMARY KEY (party_id, asset_id, relation)
-  ) WITHOUT ROWID;
-
-  -- Assets effectively at each facility, by kind, model and status; maintained by deltas as rows are written.
-  CREATE TABLE facility_inventory (
-    facility_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    model TEXT NOT NULL,
-    status TEXT NOT NULL,
-    count INTEGER NOT NULL,
-    PRIMARY KEY (facility_id, kind, model, status)
-  ) WITHOUT ROWID;
-
-  CREATE TABLE parties (
-    party_id TEXT NOT NULL PRIMARY KEY,
-    name TEXT NOT NULL,
-    roles TEXT NOT NULL,
-    country TEXT NOT NULL
-  );
-
-  CREATE TABLE facilities (
-    facility_id TEXT NOT NULL PRIMARY KEY,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    country TEXT NOT NULL,
-    operator_id TEXT NOT NULL
-  );
-
-  CREATE TABLE api_keys (
-    key_id TEXT NOT NULL PRIMARY KEY,
-    party_id TEXT NOT NULL,
-    secret_hash TEXT NOT NULL UNIQUE,
-    issued_at TEXT NOT NULL,
-    revoked_at TEXT
-  );
-  CREATE INDEX api_keys_by_party ON api_keys (party_id);
-
+/** The projector's own tables, next to the read models': where it is in the log, and claims waiting for their commit. */
+const PROJECTOR_SCHEMA = `
   -- The last global position applied, written in the same transaction as the read-model changes it covers.
   CREATE TABLE projection_checkpoint (
     name TEXT NOT NULL PRIMARY KEY,
@@ -146,23 +31,18 @@ const SCHEMA = `
   );
 `;
 
+/** Every table of the file, read models' first, in a stable order (a rebuild empties them; tests dump them). */
+export const READ_MODEL_TABLES: readonly string[] = [...READ_MODELS.flatMap((model) => model.tables), 'projection_checkpoint', 'pending_claims'];
+
+const SCHEMA = [...READ_MODELS.map((model) => model.schema), PROJECTOR_SCHEMA].join('\n');
+
 /**
  * The indexes a rebuild of more than one batch drops and builds again at its end: sorting once is much cheaper than
  * keeping them up to date batch after batch (measured on a 200k-event history, 10 batches: 7.1 s with them, 5.35 s
  * without plus 0.42 s to build them; on a one-batch history it is about even). Any missing one is created when the
  * file is opened, so a rebuild cut short leaves nothing without its index.
  */
-const SECONDARY_INDEXES: readonly { readonly name: string; readonly on: string; readonly unique?: true }[] = [
-  { name: 'assets_by_owner', on: 'assets (owner_id, asset_id)' },
-  { name: 'assets_by_custodian', on: 'assets (custodian_id, asset_id)' },
-  { name: 'assets_by_facility', on: 'assets (facility_id, asset_id)' },
-  { name: 'assets_by_country', on: 'assets (country, asset_id)' },
-  { name: 'assets_by_status', on: 'assets (status, asset_id)' },
-  { name: 'assets_by_model', on: 'assets (model, asset_id)' },
-  { name: 'assets_by_parent', on: 'assets (parent_id, asset_id)' },
-  { name: 'assets_by_serial_number', on: 'assets (serial_number, asset_id)' },
-  { name: 'timeline_by_asset', on: 'timeline (asset_id, pos_commit, pos_prepare)', unique: true },
-];
+const SECONDARY_INDEXES: readonly SecondaryIndex[] = READ_MODELS.flatMap((model) => model.secondaryIndexes ?? []);
 
 const createSecondaryIndexes = (db: Database.Database): void => {
   for (const { name, on, unique } of SECONDARY_INDEXES) db.exec(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${on}`);
@@ -187,8 +67,6 @@ export type BulkLoad = { readonly dropIndexes: () => void; readonly leave: () =>
 /** The read-model file: one connection (WAL), shared by the projection runner (writer) and the queries (readers). */
 export class ReadModelDb {
   readonly connection: Database.Database;
-  /** True when the file's read models were created or recreated on open (a new file, or an older schema). */
-  readonly recreated: boolean;
   private readonly synchronous: 'OFF' | 'NORMAL' | 'FULL';
   private readonly lock: ReadModelLock | null;
 
@@ -206,7 +84,7 @@ export class ReadModelDb {
       this.connection.pragma(`synchronous = ${this.synchronous}`);
       this.connection.pragma(`cache_size = -${(options.cacheMb ?? 64) * 1024}`);
       this.connection.pragma('temp_store = MEMORY');
-      this.recreated = migrate(this.connection);
+      migrate(this.connection);
       this.connection.transaction(() => createSecondaryIndexes(this.connection))();
     } catch (error) {
       this.connection.close();
@@ -277,9 +155,9 @@ export class ReadModelDb {
 
 export const openReadModelDb = (file: string, options: ReadModelDbOptions = {}): ReadModelDb => new ReadModelDb(file, options);
 
-const migrate = (db: Database.Database): boolean => {
+const migrate = (db: Database.Database): void => {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === READ_MODEL_SCHEMA_VERSION) return false;
+  if (version === READ_MODEL_SCHEMA_VERSION) return;
   if (version > READ_MODEL_SCHEMA_VERSION) {
     throw new Error(`Read-model file is at schema ${version}, newer than this build's ${READ_MODEL_SCHEMA_VERSION}: use a newer build`);
   }
@@ -290,5 +168,4 @@ const migrate = (db: Database.Database): boolean => {
     db.exec(SCHEMA);
     db.pragma(`user_version = ${READ_MODEL_SCHEMA_VERSION}`);
   })();
-  return true;
 };

@@ -2,7 +2,6 @@ import type { EventStore } from '@chip-ledger/event-store';
 import type { ProjectionRunnerOptions, ProjectionStatus } from './projection-runner';
 import { ProjectionRunner } from './projection-runner';
 import { READ_MODEL_TABLES, openReadModelDb } from './read-model-db';
-import type { ReadModelTable } from './read-model-db';
 import { ReadModelDirectory } from './read-model-directory';
 
 const CATCH_UP_WAIT_MS = 30_000;
@@ -17,7 +16,7 @@ export type RebuildSummary = {
   readonly events: number;
   readonly durationMs: number;
   /** Rows per read-model table in the new generation. */
-  readonly rows: Readonly<Record<ReadModelTable, number>>;
+  readonly rows: Readonly<Record<string, number>>;
 };
 
 export type RebuildOptions = ProjectionRunnerOptions & {
@@ -43,7 +42,7 @@ export const rebuildReadModels = async (dataDir: string, store: EventStore, opti
   const runner = new ProjectionRunner(store, db, { holder, ...options });
   const { onProgress } = options;
   const reporter = onProgress ? setInterval(() => onProgress(runner.status()), options.progressIntervalMs ?? 200) : null;
-  let rows: Record<ReadModelTable, number>;
+  let rows: Record<string, number>;
   try {
     await runner.rebuild();
     // What was written while it ran, so that a serving process has little left to do when it moves (it does the
@@ -53,7 +52,7 @@ export const rebuildReadModels = async (dataDir: string, store: EventStore, opti
     await runner.stop();
     onProgress?.(runner.status());
     rows = Object.fromEntries(READ_MODEL_TABLES.map((table) => [table,
-      db.connection.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get() ?? 0])) as Record<ReadModelTable, number>;
+      db.connection.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get() ?? 0]));
   } catch (error) {
     await runner.stop();
     db.close();

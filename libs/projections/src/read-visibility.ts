@@ -2,7 +2,8 @@ import type { Role } from '@chip-ledger/domain';
 import { hasRole } from '@chip-ledger/domain';
 
 /** Why a party may read an asset (asset_parties.relation). Visibility is never withdrawn. */
-export type ReadRelation = 'owner' | 'custodian' | 'customs' | 'inbound' | 'border';
+export const READ_RELATIONS = ['owner', 'custodian', 'customs', 'inbound', 'border'] as const;
+export type ReadRelation = (typeof READ_RELATIONS)[number];
 
 /**
  * Stands for the customs agencies of a country, whoever they are when asked (one registered after a shipment still

@@ -1,0 +1,66 @@
+import type { AssetFlag, AssetKind, AssetStatus, CustomsHold, Installation, Shipment } from '@chip-ledger/domain';
+
+/**
+ * An asset as the world sees it. A packed asset is wherever its outermost container (`rootId`) is: status,
+ * facilityId, country, custodianId, shipment, customsHold and installation come from that container.
+ * `ownStatus` is the asset's own status (frozen while packed). Positions are encoded (`encodePosition`).
+ */
+export type AssetView = {
+  readonly assetId: string;
+  readonly kind: AssetKind;
+  readonly model: string;
+  readonly serialNumber: string | null;
+  readonly manufacturerId: string;
+  readonly status: AssetStatus;
+  readonly ownStatus: AssetStatus;
+  /** Null in transit or missing. */
+  readonly facilityId: string | null;
+  /** Country of `facilityId`. */
+  readonly country: string | null;
+  readonly ownerId: string;
+  readonly custodianId: string;
+  /** Direct container. */
+  readonly parentId: string | null;
+  /** Outermost container, or the asset itself. */
+  readonly rootId: string;
+  /** Sticky: acquired by the asset's own events or by its containers' while it was inside them. */
+  readonly flags: readonly AssetFlag[];
+  readonly customsHold: CustomsHold | null;
+  readonly shipment: Shipment | null;
+  readonly installation: Installation | null;
+  /** The last event on the asset's own stream. */
+  readonly lastEventType: string;
+  readonly lastOccurredAt: string;
+  readonly lastRecordedAt: string;
+  readonly lastPosition: string;
+  /** Revision of the asset's own stream. */
+  readonly revision: number;
+};
+
+/** `getAsset` adds the direct contents. */
+export type AssetDetail = AssetView & { readonly childIds: readonly string[] };
+
+export type AssetFilter = {
+  readonly ownerId?: string;
+  readonly custodianId?: string;
+  readonly facilityId?: string;
+  readonly country?: string;
+  readonly status?: string;
+  readonly model?: string;
+  readonly kind?: string;
+  /** Direct container. */
+  readonly containerId?: string;
+  /** Several assets may share one (a fact to record and flag, not to refuse). */
+  readonly serialNumber?: string;
+  readonly manufacturerId?: string;
+  /** Only assets this party may read (`LedgerQueries.canSee`). */
+  readonly visibleTo?: string;
+};
+
+export type PageRequest = {
+  /** `nextCursor` of the previous page. */
+  readonly after?: string;
+  readonly limit: number;
+};
+
+export type Page<T> = { readonly items: readonly T[]; readonly nextCursor: string | null };
