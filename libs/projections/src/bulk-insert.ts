@@ -40,10 +40,6 @@ export class BulkInsert {
     for (const row of rows) this.buffered.push(row);
   }
 
-  get size(): number {
-    return this.buffered.length;
-  }
-
   flush(): void {
     const rows = this.buffered;
     this.buffered = [];
