@@ -49,13 +49,16 @@ export type EffectiveAsset = {
  * log order, but for `asset-written` and `inventory-moved`, which come once per touched asset at the end of a batch.
  */
 export type AssetChange =
-  /** Every asset event once, as it came. */
-  | { readonly type: 'asset-event-recorded'; readonly assetId: string; readonly eventType: string; readonly data: Readonly<Record<string, unknown>>; readonly context: EventContext }
+  /** Every asset event once, as it came, with its asset's effective state after it: the first entry of its timeline. */
+  | {
+    readonly type: 'asset-event-recorded'; readonly assetId: string; readonly eventType: string;
+    readonly data: Readonly<Record<string, unknown>>; readonly context: EventContext; readonly snapshot: EffectiveSnapshot;
+  }
   /**
-   * An entry on an asset's timeline: its own events (`viaAssetId` null) and its containers' events that moved it,
+   * An entry on the timeline of an asset inside the container `viaAssetId`, for a container's event that moved it,
    * with its effective state after the event. At most one per asset and event.
    */
-  | { readonly type: 'timeline-entry'; readonly assetId: string; readonly viaAssetId: string | null; readonly context: EventContext; readonly snapshot: EffectiveSnapshot }
+  | { readonly type: 'timeline-entry'; readonly assetId: string; readonly viaAssetId: string; readonly context: EventContext; readonly snapshot: EffectiveSnapshot }
   /** A party may read the asset from now on (never withdrawn; may repeat). */
   | { readonly type: 'party-linked'; readonly assetId: string; readonly partyId: string; readonly relation: ReadRelation }
   /** The asset's current state, once per asset touched by the batch, in asset id order. `isNew`: first written. */

@@ -81,8 +81,12 @@ const run = (events: readonly TestEvent[], options: { batchSize?: number; forget
       if (options.forgetting) graph.forget();
     }
   });
-  const timelineOf = (assetId: string) => changes.flatMap((change) =>
-    (change.type === 'timeline-entry' && change.assetId === assetId ? [[change.context.eventId, change.viaAssetId, change.snapshot.status, change.snapshot.custodianId]] : []));
+  /** Own events (via null) and contents' entries, in the order emitted. */
+  const timelineOf = (assetId: string) => changes.flatMap((change) => {
+    if (change.type === 'asset-event-recorded' && change.assetId === assetId) return [[change.context.eventId, null, change.snapshot.status, change.snapshot.custodianId]];
+    if (change.type === 'timeline-entry' && change.assetId === assetId) return [[change.context.eventId, change.viaAssetId, change.snapshot.status, change.snapshot.custodianId]];
+    return [];
+  });
   const linksOf = (assetId: string) => new Set(changes.flatMap((change) =>
     (change.type === 'party-linked' && change.assetId === assetId ? [`${change.partyId}:${change.relation}`] : [])));
   return { changes, written, timelineOf, linksOf };

@@ -2,7 +2,7 @@ import type { Asset, AssetEvent, AssetFlag } from '@chip-ledger/domain';
 import { evolveAsset, initialAssetState, isContainerKind } from '@chip-ledger/domain';
 import type { ReadRelation } from '../read-visibility';
 import { readLinksOf } from '../read-visibility';
-import type { AssetChange, AssetGraphSource, EventContext, Placement } from './asset-changes';
+import type { AssetChange, AssetGraphSource, EffectiveSnapshot, EventContext, Placement } from './asset-changes';
 
 /** Packing refuses cycles (the domain's limit too): a longer chain means corrupt data, not a deep rack. */
 const MAX_NESTING = 32;
@@ -121,10 +121,12 @@ export class AssetGraph {
     node.lastPosition = context.position;
     this.markDirty(node);
 
-    this.emit({ type: 'asset-event-recorded', assetId, eventType: type, data, context });
     const root = this.rootOf(node);
     const country = this.countryOf(root.own.facilityId);
-    this.record(node, root, country, context, null);
+    this.noteCustodian(node, root.own.custodianId);
+    node.entryCommit = context.commit;
+    node.entryPrepare = context.prepare;
+    this.emit({ type: 'asset-event-recorded', assetId, eventType: type, data, context, snapshot: this.snapshotOf(node, root, country) });
     const readers = readLinksOf(type, data, (facilityId) => this.source.operatorOf(facilityId));
     for (const [partyId, relation] of readers) this.link(assetId, partyId, relation);
 
@@ -191,21 +193,23 @@ export class AssetGraph {
     dirty.length = 0;
   }
 
-  /** A timeline entry for `node` at this event, with its effective state after it. */
-  private record(node: AssetNode, root: AssetNode, country: string | null, context: EventContext, via: string | null): void {
-    const place = root.own;
-    this.noteCustodian(node, place.custodianId);
+  /** A timeline entry for `node`, inside the container `via`, at this event, with its effective state after it. */
+  private record(node: AssetNode, root: AssetNode, country: string | null, context: EventContext, via: string): void {
+    this.noteCustodian(node, root.own.custodianId);
     // One entry per asset and event (a cyclic containment in corrupt data could reach an asset twice): the first stands.
     if (node.entryCommit === context.commit && node.entryPrepare === context.prepare) return;
     node.entryCommit = context.commit;
     node.entryPrepare = context.prepare;
-    this.emit({
-      type: 'timeline-entry', assetId: node.id, viaAssetId: via, context,
-      snapshot: {
-        status: place.status, facilityId: place.facilityId, country, ownerId: node.own.ownerId, custodianId: place.custodianId,
-        parentId: node.own.parentId, rootId: root.id,
-      },
-    });
+    this.emit({ type: 'timeline-entry', assetId: node.id, viaAssetId: via, context, snapshot: this.snapshotOf(node, root, country) });
+  }
+
+  /** Where `node` is (its root's place), and its own owner and container. */
+  private snapshotOf(node: AssetNode, root: AssetNode, country: string | null): EffectiveSnapshot {
+    const place = root.own;
+    return {
+      status: place.status, facilityId: place.facilityId, country, ownerId: node.own.ownerId, custodianId: place.custodianId,
+      parentId: node.own.parentId, rootId: root.id,
+    };
   }
 
   private noteCustodian(node: AssetNode, custodianId: string): void {

@@ -52,14 +52,20 @@ export class TimelineQueries {
   private readonly timeline: Database.Statement<[{ assetId: string; asOf: string | null; knownAt: string | null }], TimelineRow>;
 
   constructor(db: Database.Database) {
+    const position = "CASE WHEN e.pos_commit = e.pos_prepare THEN CAST(e.pos_commit AS TEXT) ELSE e.pos_commit || '-' || e.pos_prepare END";
+    const bounds = '(@asOf IS NULL OR e.occurred_at <= @asOf) AND (@knownAt IS NULL OR e.recorded_at <= @knownAt)';
     this.timeline = db.prepare(`
-      SELECT CASE WHEN e.pos_commit = e.pos_prepare THEN CAST(e.pos_commit AS TEXT) ELSE e.pos_commit || '-' || e.pos_prepare END
-          AS position,
-        e.event_id, e.event_type, t.via_asset_id, e.occurred_at, e.recorded_at, e.actor, e.data,
+      SELECT ${position} AS position, e.pos_commit, e.pos_prepare, e.event_id, e.event_type, NULL AS via_asset_id,
+        e.occurred_at, e.recorded_at, e.actor, e.data,
+        e.s_status, e.s_facility_id, e.s_country, e.s_owner_id, e.s_custodian_id, e.s_parent_id, e.s_root_id
+      FROM asset_events e WHERE e.asset_id = @assetId AND ${bounds}
+      UNION ALL
+      SELECT ${position} AS position, e.pos_commit, e.pos_prepare, e.event_id, e.event_type, t.via_asset_id,
+        e.occurred_at, e.recorded_at, e.actor, e.data,
         t.s_status, t.s_facility_id, t.s_country, t.s_owner_id, t.s_custodian_id, t.s_parent_id, t.s_root_id
       FROM timeline t JOIN asset_events e ON e.pos_commit = t.pos_commit AND e.pos_prepare = t.pos_prepare
-      WHERE t.asset_id = @assetId AND (@asOf IS NULL OR e.occurred_at <= @asOf) AND (@knownAt IS NULL OR e.recorded_at <= @knownAt)
-      ORDER BY e.occurred_at, t.pos_commit, t.pos_prepare`);
+      WHERE t.asset_id = @assetId AND ${bounds}
+      ORDER BY occurred_at, pos_commit, pos_prepare`);
   }
 
   /**

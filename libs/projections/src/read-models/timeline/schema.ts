@@ -1,8 +1,8 @@
 import type { SecondaryIndex } from '../read-model';
 
 export const TIMELINE_SCHEMA = `
-  -- Every asset event once, in log order. Timeline rows point here, so a rack's shipment is stored once however
-  -- many chips it carries. The encoded position is derived from pos_commit and pos_prepare.
+  -- Every asset event once, in log order, with its asset's effective state just after it (the s_* snapshot
+  -- columns): the asset's own timeline entries. The encoded position is derived from pos_commit and pos_prepare.
   CREATE TABLE asset_events (
     pos_commit INTEGER NOT NULL,
     pos_prepare INTEGER NOT NULL,
@@ -13,17 +13,24 @@ export const TIMELINE_SCHEMA = `
     recorded_at TEXT NOT NULL,
     actor TEXT,
     data TEXT NOT NULL,
+    s_status TEXT NOT NULL,
+    s_facility_id TEXT,
+    s_country TEXT,
+    s_owner_id TEXT NOT NULL,
+    s_custodian_id TEXT NOT NULL,
+    s_parent_id TEXT,
+    s_root_id TEXT NOT NULL,
     PRIMARY KEY (pos_commit, pos_prepare)
   ) WITHOUT ROWID;
 
-  -- Per asset: its own events (via_asset_id NULL) and its containers' events while it was inside them, each with
-  -- the asset's effective state just after the event (the s_* snapshot columns). Rows are appended in log order
-  -- (a rowid table keeps them dense); the timeline_by_asset index serves one asset's timeline.
+  -- The rest of each asset's timeline: its containers' events while it was inside them (via_asset_id: the
+  -- container), each with the asset's effective state just after the event. They point to asset_events, so a rack's
+  -- shipment is stored once however many chips it carries. A rowid table keeps rows appended in batch order dense.
   CREATE TABLE timeline (
     asset_id TEXT NOT NULL,
     pos_commit INTEGER NOT NULL,
     pos_prepare INTEGER NOT NULL,
-    via_asset_id TEXT,
+    via_asset_id TEXT NOT NULL,
     s_status TEXT NOT NULL,
     s_facility_id TEXT,
     s_country TEXT,
@@ -35,5 +42,6 @@ export const TIMELINE_SCHEMA = `
 `;
 
 export const TIMELINE_INDEXES: readonly SecondaryIndex[] = [
+  { name: 'asset_events_by_asset', on: 'asset_events (asset_id, pos_commit, pos_prepare)' },
   { name: 'timeline_by_asset', on: 'timeline (asset_id, pos_commit, pos_prepare)', unique: true },
 ];
