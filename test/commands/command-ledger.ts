@@ -123,10 +123,10 @@ export const projectAll = async (opened: OpenedStore, name: string, batchSize = 
  */
 export const portableDump = (db: ReadModelDb): Record<string, string[]> => {
   const dump: Record<string, string[]> = {};
-  for (const table of ['assets', 'asset_events', 'timeline', 'asset_parties', 'facility_inventory', 'parties', 'facilities', 'pending_claims']) {
+  for (const table of ['assets', 'asset_events', 'containment', 'asset_parties', 'facility_inventory', 'parties', 'facilities', 'pending_claims']) {
     const rows = db.connection.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
     dump[table] = rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row)
-      .filter(([column]) => !/pos|position|updated_at/.test(column))))).sort();
+      .filter(([column]) => !/pos|position|commit|prepare|updated_at/.test(column))))).sort();
   }
   return dump;
 };

@@ -213,7 +213,7 @@ export class ReadModelProjector {
     const stored = this.pendingCommands.delete(commandId) ? this.statements.selectPendingClaims.all(commandId).map(fromStoredClaim) : [];
     if (stored.length) this.statements.deletePendingClaims.run(commandId);
     this.claimsInBatch.delete(commandId);
-    for (const claim of [...stored, ...(inBatch ?? [])]) this.applyAssetEvent(claim);
+    for (const claim of [...stored, ...(inBatch ?? [])]) this.applyAssetEvent(claim, event.position);
     return false;
   }
 
@@ -292,7 +292,10 @@ export class ReadModelProjector {
     }
   }
 
-  private applyAssetEvent(event: RecordedEvent): void {
-    this.graph.apply(event.streamName.slice(ASSET_STREAM_PREFIX.length), event.type, event.data, Number(event.revision), contextOf(event));
+  /** `appliedAt`: a claim's, its commit's position (claims take effect with their commit, just before it). */
+  private applyAssetEvent(event: RecordedEvent, appliedAt: GlobalPosition | null = null): void {
+    const context = contextOf(event);
+    this.graph.apply(event.streamName.slice(ASSET_STREAM_PREFIX.length), event.type, event.data, Number(event.revision),
+      appliedAt === null ? context : { ...context, appliedAt });
   }
 }

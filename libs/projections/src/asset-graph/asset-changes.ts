@@ -13,6 +13,11 @@ export type EventContext = {
   /** Canonical ISO ledger time. */
   readonly recordedAt: string;
   readonly actor: string | null;
+  /**
+   * A claim of a multi-stream command takes effect with its commit, just before it: the commit's position. Absent for
+   * every other event (it takes effect at its own position).
+   */
+  readonly appliedAt?: { readonly commit: bigint; readonly prepare: bigint };
 };
 
 /** An asset's effective state just after an event (a packed asset's comes from its outermost container). */
@@ -28,6 +33,10 @@ export type EffectiveSnapshot = {
 
 /** Where the inventory counts an asset: a facility and a status; null when it is at none (in transit, missing, destroyed). */
 export type Placement = { readonly facilityId: string; readonly status: AssetStatus };
+
+/** A destroyed asset keeps its last facility, but is no longer on site. */
+export const placementOf = (facilityId: string | null, status: AssetStatus): Placement | null =>
+  (status === 'destroyed' || facilityId === null ? null : { facilityId, status });
 
 /** An asset as the world sees it, at the end of a batch: its own state and its outermost container's. */
 export type EffectiveAsset = {
@@ -55,10 +64,12 @@ export type AssetChange =
     readonly data: Readonly<Record<string, unknown>>; readonly context: EventContext; readonly snapshot: EffectiveSnapshot;
   }
   /**
-   * An entry on the timeline of an asset inside the container `viaAssetId`, for a container's event that moved it,
-   * with its effective state after the event. At most one per asset and event.
+   * From this event (an `AssetsPacked` of the container) on, `assetId` is inside `containerId`: the container's moves
+   * are on its contents' timelines, which are read through these periods rather than copied to every content.
    */
-  | { readonly type: 'timeline-entry'; readonly assetId: string; readonly viaAssetId: string; readonly context: EventContext; readonly snapshot: EffectiveSnapshot }
+  | { readonly type: 'containment-began'; readonly assetId: string; readonly containerId: string; readonly context: EventContext }
+  /** At this event (an `AssetsUnpacked` of the container) `assetId` left `containerId`. */
+  | { readonly type: 'containment-ended'; readonly assetId: string; readonly containerId: string; readonly context: EventContext }
   /** A party may read the asset from now on (never withdrawn; may repeat). */
   | { readonly type: 'party-linked'; readonly assetId: string; readonly partyId: string; readonly relation: ReadRelation }
   /** The asset's current state, once per asset touched by the batch, in asset id order. `isNew`: first written. */

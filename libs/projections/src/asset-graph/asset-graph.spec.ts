@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { AssetChange, AssetGraphSource, EffectiveAsset, EventContext, StoredAsset } from './asset-changes';
+import { placementOf } from './asset-changes';
 import { AssetGraph } from './asset-graph';
 
 const FACILITIES: Readonly<Record<string, { country: string; operatorId: string }>> = {
@@ -22,7 +23,7 @@ class WrittenAssets {
       const stored: StoredAsset = {
         own: asset.own, revision: asset.revision, lastEventType: asset.lastEventType, lastOccurredAt: asset.lastOccurredAt,
         lastRecordedAt: asset.lastRecordedAt, lastPosition: asset.lastPosition, custodianId: effective.custodianId,
-        placement: effective.status === 'destroyed' || effective.facilityId === null ? null : { facilityId: effective.facilityId, status: effective.status },
+        placement: placementOf(effective.facilityId, effective.status),
       };
       return stored;
     },
@@ -81,15 +82,15 @@ const run = (events: readonly TestEvent[], options: { batchSize?: number; forget
       if (options.forgetting) graph.forget();
     }
   });
-  /** Own events (via null) and contents' entries, in the order emitted. */
-  const timelineOf = (assetId: string) => changes.flatMap((change) => {
-    if (change.type === 'asset-event-recorded' && change.assetId === assetId) return [[change.context.eventId, null, change.snapshot.status, change.snapshot.custodianId]];
-    if (change.type === 'timeline-entry' && change.assetId === assetId) return [[change.context.eventId, change.viaAssetId, change.snapshot.status, change.snapshot.custodianId]];
-    return [];
-  });
+  /** The asset's own events, with its effective state after each. */
+  const timelineOf = (assetId: string) => changes.flatMap((change) =>
+    (change.type === 'asset-event-recorded' && change.assetId === assetId ? [[change.context.eventId, change.snapshot.status, change.snapshot.custodianId, change.snapshot.rootId]] : []));
+  /** Periods of assets inside containers, as they begin and end. */
+  const containment = () => changes.flatMap((change) =>
+    (change.type === 'containment-began' || change.type === 'containment-ended' ? [[change.type, change.assetId, change.containerId, change.context.eventId]] : []));
   const linksOf = (assetId: string) => new Set(changes.flatMap((change) =>
     (change.type === 'party-linked' && change.assetId === assetId ? [`${change.partyId}:${change.relation}`] : [])));
-  return { changes, written, timelineOf, linksOf };
+  return { changes, written, timelineOf, containment, linksOf };
 };
 
 /** A rack holding a board holding two chips, and a loose chip, all at the Taiwanese fab. */
@@ -108,26 +109,27 @@ describe('asset graph (no SQLite)', () => {
       own: { status: 'at-facility', facilityId: 'fab-tw', parentId: 'board', ownerId: 'maker', custodianId: 'maker' },
       effective: { assetId: 'rack', status: 'in-transit', facilityId: null, custodianId: 'carrier', shipment: { toFacilityId: 'dc-de' } },
     });
-    // The rack's shipment is on the chip's timeline, via the rack, with the chip's effective state after it.
-    expect(timelineOf('chip-1').at(-1)).toEqual(['event-12', 'rack', 'in-transit', 'carrier']);
+    // The rack's shipment is recorded once, with the place everything inside it is in after it.
+    expect(timelineOf('rack').at(-1)).toEqual(['event-12', 'in-transit', 'carrier', 'rack']);
+    expect(timelineOf('chip-1')).toEqual([['event-3', 'at-facility', 'maker', 'chip-1'], ['event-6', 'at-facility', 'maker', 'board']]);
     // Whoever the rack's shipment lets read the rack may read the chip too.
     expect(linksOf('chip-1')).toEqual(new Set(['maker:owner', 'maker:custodian', 'carrier:custodian', 'cloud:inbound', '@customs:TW:border', '@customs:DE:border']));
-    expect(timelineOf('loose')).toEqual([['event-5', null, 'at-facility', 'maker']]);
+    expect(timelineOf('loose')).toEqual([['event-5', 'at-facility', 'maker', 'loose']]);
   });
 
-  it('shows a chip the packing of its unit into a container, and its containers\' moves only while inside them', () => {
-    const { timelineOf } = run([
+  it('records each period a unit spends directly inside a container, from the container\'s packing to its unpacking', () => {
+    const { containment, timelineOf } = run([
       ...RACK_AT_THE_FAB, shipped('rack', 'fab-tw', 'dc-de'), received('rack', 'dc-de'),
       ...unpacked('board', 'rack', 'dc-de', 'cloud'), shipped('rack', 'dc-de', 'fab-tw'),
     ]);
-    expect(timelineOf('chip-1').map(([eventId, via]) => [eventId, via])).toEqual([
-      ['event-3', null], // manufactured
-      ['event-6', null], // packed into the board
-      ['event-11', 'rack'], // the board packed into the rack
-      ['event-12', 'rack'], // shipped
-      ['event-13', 'rack'], // received
-      ['event-15', 'rack'], // the board unpacked from the rack (the board's own event is 14)
+    expect(containment()).toEqual([
+      ['containment-began', 'chip-1', 'board', 'event-7'],
+      ['containment-began', 'chip-2', 'board', 'event-9'],
+      ['containment-began', 'board', 'rack', 'event-11'],
+      ['containment-ended', 'board', 'rack', 'event-15'],
     ]);
+    // Out of the rack, the board is where it was unpacked, held by whoever unpacked it.
+    expect(timelineOf('board').at(-1)).toEqual(['event-14', 'at-facility', 'cloud', 'board']);
   });
 
   it('passes a container\'s flags on to its contents, and counts contents where the container is', () => {
@@ -145,7 +147,8 @@ describe('asset graph (no SQLite)', () => {
     const remembering = run(events, { batchSize: 1 });
     const forgetting = run(events, { batchSize: 1, forgetting: true });
     expect(forgetting.changes).toEqual(remembering.changes);
-    expect(forgetting.timelineOf('chip-1').map(([eventId]) => eventId)).toEqual(['event-3', 'event-6', 'event-11', 'event-12', 'event-13']);
+    expect(forgetting.timelineOf('chip-1').map(([eventId]) => eventId)).toEqual(['event-3', 'event-6']);
+    expect(forgetting.written.assets.get('chip-1')?.asset).toMatchObject({ rootId: 'rack', effective: { status: 'at-facility', facilityId: 'dc-de' }, own: { flags: ['diverted'] } });
   });
 
   it('ends in the same state however the events are batched and whatever it forgot in between (property)', () => {
@@ -189,6 +192,7 @@ describe('asset graph (no SQLite)', () => {
       const whole = run(events);
       const batched = run(events, { batchSize, forgetting: true });
       expect([...batched.written.assets.entries()].sort()).toEqual([...whole.written.assets.entries()].sort());
+      expect(batched.containment()).toEqual(whole.containment());
       for (const [id] of ASSETS) {
         expect(batched.timelineOf(id)).toEqual(whole.timelineOf(id));
         expect(batched.linksOf(id)).toEqual(whole.linksOf(id));

@@ -3,24 +3,11 @@ import { evolveAsset, initialAssetState, isContainerKind } from '@chip-ledger/do
 import type { ReadRelation } from '../read-visibility';
 import { readLinksOf } from '../read-visibility';
 import type { AssetChange, AssetGraphSource, EffectiveSnapshot, EventContext, Placement } from './asset-changes';
+import { placementOf } from './asset-changes';
+import { followedByContents } from './followed-by-contents';
 
 /** Packing refuses cycles (the domain's limit too): a longer chain means corrupt data, not a deep rack. */
-const MAX_NESTING = 32;
-
-/**
- * Whether a container's event decides where its contents are: such events appear on the contents' timelines. A
- * container's ownership transfer does not (contents sold along have their own), nor does its own packing into another
- * (the outer container's `AssetsPacked` entry, right after it, carries the new state); packing and unpacking of units
- * reach the units' contents (see AssetGraph).
- */
-const FOLLOWED_BY_CONTENTS = {
-  AssetManufactured: false, AssetsPacked: false, AssetsUnpacked: false, AssetPackedInto: false, AssetUnpackedFrom: false,
-  AssetShipped: true, AssetReceived: true, CustomsHeld: true, CustomsCleared: true, OwnershipTransferred: false,
-  AssetInstalled: true, AssetUninstalled: true, AssetReportedMissing: true, AssetRecovered: true,
-  AssetDecommissioned: true, AssetDestroyed: true, LocationAttested: true, ClaimReleased: false,
-} as const satisfies Record<AssetEvent['type'], boolean>;
-
-const followedByContents = (type: string): boolean => (FOLLOWED_BY_CONTENTS as Readonly<Record<string, boolean>>)[type] === true;
+export const MAX_NESTING = 32;
 
 type AssetNode = {
   readonly id: string;
@@ -39,9 +26,6 @@ type AssetNode = {
   custodianSeen: string;
   /** Where the inventory counted it when it was last written. */
   placement: Placement | null;
-  /** The event of its last timeline entry (commit, prepare): one entry per asset and event. */
-  entryCommit: bigint;
-  entryPrepare: bigint;
 };
 
 /**
@@ -99,7 +83,7 @@ export class AssetGraph {
       node = {
         id: assetId, own, children: isContainerKind(own.kind) ? new Set() : null, revision: 0,
         lastEventType: type, lastOccurredAt: context.occurredAt, lastRecordedAt: context.recordedAt, lastPosition: context.position,
-        persisted: false, dirty: false, custodianSeen: '', placement: null, entryCommit: -1n, entryPrepare: -1n,
+        persisted: false, dirty: false, custodianSeen: '', placement: null,
       };
       this.nodes.set(assetId, node);
       this.link(assetId, own.ownerId, 'owner');
@@ -124,21 +108,22 @@ export class AssetGraph {
     const root = this.rootOf(node);
     const country = this.countryOf(root.own.facilityId);
     this.noteCustodian(node, root.own.custodianId);
-    node.entryCommit = context.commit;
-    node.entryPrepare = context.prepare;
     this.emit({ type: 'asset-event-recorded', assetId, eventType: type, data, context, snapshot: this.snapshotOf(node, root, country) });
     const readers = readLinksOf(type, data, (facilityId) => this.source.operatorOf(facilityId));
     for (const [partyId, relation] of readers) this.link(assetId, partyId, relation);
 
     if (type === 'AssetsPacked' || type === 'AssetsUnpacked') {
-      // The contents of each child moved with it: they see the container's packing on their timelines.
-      const childIds = new Set((data.childIds ?? []) as readonly string[]);
-      for (const childId of childIds) {
+      const packing = type === 'AssetsPacked';
+      for (const childId of new Set((data.childIds ?? []) as readonly string[])) {
         const child = this.node(childId);
-        if (!child || !this.hasContents(child)) continue;
+        if (!child) continue;
+        // The child side is the truth: its claim, applied just before, put it in (or took it out of) the container.
+        if (packing && child.own.parentId !== assetId) continue;
+        this.emit({ type: packing ? 'containment-began' : 'containment-ended', assetId: childId, containerId: assetId, context });
+        if (!this.hasContents(child)) continue;
+        // The child's contents moved with it: whoever holds it now holds them.
         const childRoot = this.rootOf(child);
-        const childCountry = this.countryOf(childRoot.own.facilityId);
-        this.forContents(child, (item) => this.record(item, childRoot, childCountry, context, assetId));
+        this.forContents(child, (item) => this.noteCustodian(item, childRoot.own.custodianId));
       }
       return;
     }
@@ -155,7 +140,7 @@ export class AssetGraph {
       this.forContents(node, (item) => {
         if (newFlags) this.addFlags(item, newFlags);
         if (moves || newFlags) this.markDirty(item);
-        this.record(item, root, country, context, assetId);
+        this.noteCustodian(item, root.own.custodianId);
         for (const [partyId, relation] of readers) this.link(item.id, partyId, relation);
       });
     }
@@ -182,8 +167,7 @@ export class AssetGraph {
         isNew: !node.persisted,
       });
       node.persisted = true;
-      // A destroyed asset keeps its last facility, but is no longer on site.
-      const to = effective.status === 'destroyed' || effective.facilityId === null ? null : { facilityId: effective.facilityId, status: effective.status };
+      const to = placementOf(effective.facilityId, effective.status);
       const from = node.placement;
       if (from?.facilityId !== to?.facilityId || from?.status !== to?.status) {
         this.emit({ type: 'inventory-moved', kind: node.own.kind, model: node.own.model, from, to });
@@ -191,16 +175,6 @@ export class AssetGraph {
       }
     }
     dirty.length = 0;
-  }
-
-  /** A timeline entry for `node`, inside the container `via`, at this event, with its effective state after it. */
-  private record(node: AssetNode, root: AssetNode, country: string | null, context: EventContext, via: string): void {
-    this.noteCustodian(node, root.own.custodianId);
-    // One entry per asset and event (a cyclic containment in corrupt data could reach an asset twice): the first stands.
-    if (node.entryCommit === context.commit && node.entryPrepare === context.prepare) return;
-    node.entryCommit = context.commit;
-    node.entryPrepare = context.prepare;
-    this.emit({ type: 'timeline-entry', assetId: node.id, viaAssetId: via, context, snapshot: this.snapshotOf(node, root, country) });
   }
 
   /** Where `node` is (its root's place), and its own owner and container. */
@@ -289,7 +263,7 @@ export class AssetGraph {
       id: assetId, own: stored.own, children: isContainerKind(stored.own.kind) ? null : new Set(),
       revision: stored.revision, lastEventType: stored.lastEventType, lastOccurredAt: stored.lastOccurredAt,
       lastRecordedAt: stored.lastRecordedAt, lastPosition: stored.lastPosition,
-      persisted: true, dirty: false, custodianSeen: stored.custodianId, placement: stored.placement, entryCommit: -1n, entryPrepare: -1n,
+      persisted: true, dirty: false, custodianSeen: stored.custodianId, placement: stored.placement,
     };
     this.nodes.set(assetId, node);
     return node;

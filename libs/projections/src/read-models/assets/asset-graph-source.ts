@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AssetFlag, CustomsHold, Installation, Shipment } from '@chip-ledger/domain';
 import type { StoredAsset } from '../../asset-graph/asset-changes';
+import { placementOf } from '../../asset-graph/asset-changes';
 import type { AssetRow } from './asset-row';
 import { parseJson } from './asset-row';
 
@@ -23,7 +24,7 @@ export const assetRowReader = (db: Database.Database): { load: (assetId: string)
         },
         revision: row.revision, lastEventType: row.last_event_type, lastOccurredAt: row.last_occurred_at,
         lastRecordedAt: row.last_recorded_at, lastPosition: row.last_position, custodianId: row.custodian_id,
-        placement: row.status === 'destroyed' || row.facility_id === null ? null : { facilityId: row.facility_id, status: row.status },
+        placement: placementOf(row.facility_id, row.status),
       };
     },
     childrenOf: (assetId) => selectChildren.all(assetId),

@@ -3,43 +3,30 @@ import { BulkInsert } from '../../bulk-insert';
 import type { ReadModelProjection } from '../read-model';
 
 /**
- * Asset events (with their asset's own timeline entry) are written as they come (they come in key order); contents'
- * entries are held per asset and written at the end of the batch in asset order (B-tree inserts in key order are much
- * cheaper than random ones).
+ * Asset events (each its asset's own timeline entry) are written as they come: they come in key order. Containment
+ * periods are opened and closed as packing and unpacking come (a period may close in the batch that opened it).
  */
 export const projectTimeline = (db: Database.Database): ReadModelProjection => {
   const eventRows = new BulkInsert(db, 'asset_events',
     ['pos_commit', 'pos_prepare', 'event_id', 'asset_id', 'event_type', 'occurred_at', 'recorded_at', 'actor', 'data',
-      's_status', 's_facility_id', 's_country', 's_owner_id', 's_custodian_id', 's_parent_id', 's_root_id'],
+      's_status', 's_facility_id', 's_country', 's_owner_id', 's_custodian_id', 's_parent_id', 's_root_id',
+      'applied_commit', 'applied_prepare'],
     { streaming: true });
-  const timelineRows = new BulkInsert(db, 'timeline', ['asset_id', 'pos_commit', 'pos_prepare', 'via_asset_id', 's_status',
-    's_facility_id', 's_country', 's_owner_id', 's_custodian_id', 's_parent_id', 's_root_id'], { orIgnore: true });
-  const entries = new Map<string, unknown[][]>();
+  const begin = db.prepare(`INSERT OR IGNORE INTO containment (asset_id, from_commit, from_prepare, container_id, to_commit, to_prepare)
+    VALUES (?, ?, ?, ?, NULL, NULL)`);
+  const end = db.prepare(`UPDATE containment SET to_commit = ?, to_prepare = ?
+    WHERE asset_id = ? AND container_id = ? AND to_commit IS NULL`);
   return {
     on: {
       'asset-event-recorded': ({ assetId, eventType, data, context, snapshot }) => eventRows.add([
         context.commit, context.prepare, context.eventId, assetId, eventType, context.occurredAt, context.recordedAt,
         context.actor, JSON.stringify(data), snapshot.status, snapshot.facilityId, snapshot.country, snapshot.ownerId,
-        snapshot.custodianId, snapshot.parentId, snapshot.rootId,
+        snapshot.custodianId, snapshot.parentId, snapshot.rootId, context.appliedAt?.commit ?? null, context.appliedAt?.prepare ?? null,
       ]),
-      'timeline-entry': ({ assetId, viaAssetId, context, snapshot }) => {
-        const row = [assetId, context.commit, context.prepare, viaAssetId, snapshot.status, snapshot.facilityId,
-          snapshot.country, snapshot.ownerId, snapshot.custodianId, snapshot.parentId, snapshot.rootId];
-        const rows = entries.get(assetId);
-        if (rows) rows.push(row);
-        else entries.set(assetId, [row]);
-      },
+      'containment-began': ({ assetId, containerId, context }) => begin.run(assetId, context.commit, context.prepare, containerId),
+      'containment-ended': ({ assetId, containerId, context }) => end.run(context.commit, context.prepare, assetId, containerId),
     },
-    flush: () => {
-      eventRows.flush();
-      for (const assetId of [...entries.keys()].sort()) timelineRows.addAll(entries.get(assetId) as unknown[][]);
-      entries.clear();
-      timelineRows.flush();
-    },
-    discard: () => {
-      entries.clear();
-      eventRows.discard();
-      timelineRows.discard();
-    },
+    flush: () => eventRows.flush(),
+    discard: () => eventRows.discard(),
   };
 };
