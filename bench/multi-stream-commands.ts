@@ -79,8 +79,7 @@ const recovery = async (): Promise<void> => {
       samples.byCommand.push(Number(process.hrtime.bigint() - started) / 1e6);
     } else {
       let settled = false;
-      // Only this pack counts: catching up, a settler with no wait also settles (again, harmlessly) earlier commands
-      // whose commit it has not reached yet.
+      // Only this pack counts: any other settlement the settler reports is not what this sample times.
       const settler = new settlerClass(opened.store, {
         settleAfterMs: 0, checkIntervalMs: 10, onSettled: (id: string) => { settled ||= id === pack.metadata.commandId; },
       });

@@ -3,6 +3,7 @@ import type { Settlement } from '@chip-ledger/application';
 import { ClaimSettler, LedgerCommandHandler, fileSettlerCheckpoint } from '@chip-ledger/application';
 import { CustodyError } from '@chip-ledger/domain';
 import { assetStream } from '@chip-ledger/domain';
+import type { BatchHandler, EventStore } from '@chip-ledger/event-store';
 import type { OpenedStore, StoreKind } from './command-ledger';
 import { CommandFactory, StoppingStore, openStore, projectAll, seedLedger } from './command-ledger';
 
@@ -63,5 +64,35 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('the claim settler and 
     expect(db.connection.prepare('SELECT asset_id, parent_id FROM assets WHERE parent_id IS NOT NULL').all())
       .toEqual([{ asset_id: 'chip-1', parent_id: winners[0] }]);
     db.close();
+  });
+
+  it('a settler catching up with no wait, checking between a complete command\'s claim and its commit, settles only the interrupted one', async () => {
+    await handler.execute(commands.make('maker', 'PackAssets', { parentId: 'board-2', childIds: ['chip-2'] }));
+    const interrupted = commands.make('maker', 'PackAssets', { parentId: 'board-1', childIds: ['chip-1'] });
+    await new LedgerCommandHandler(new StoppingStore(opened.store, 1).store).execute(interrupted).catch(() => undefined);
+    const settled: [string, Settlement][] = [];
+    let settler: ClaimSettler | null = null;
+    // The log delivered one event at a time, with a check after each: a long catch-up, where claims come by well
+    // before their commit.
+    const slowLog = new Proxy(opened.store, {
+      get: (target, property) => {
+        if (property !== 'subscribeToAll') {
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        }
+        return (options: Parameters<EventStore['subscribeToAll']>[0], deliver: BatchHandler) =>
+          target.subscribeToAll(options, async (batch) => {
+            for (const event of batch) {
+              await deliver([event]);
+              await settler?.check();
+            }
+          });
+      },
+    });
+    settler = new ClaimSettler(slowLog, { settleAfterMs: 0, checkIntervalMs: 3_600_000, onSettled: (...s) => settled.push(s) });
+    await settler.start();
+    await until(() => settled.length > 0 && settler.pending === 0);
+    await settler.stop();
+    expect(settled).toEqual([[interrupted.metadata.commandId, 'completed']]);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { EventStore, GlobalPosition, RecordedEvent, StoreSubscription } from '@chip-ledger/event-store';
 import { CLAIM_RELEASED, commandIdOf, commitStreamOf, comparePositions, planIn } from '@chip-ledger/event-store';
 import type { Settlement } from './command-settlement';
-import { settleCommand } from './command-settlement';
+import { isCommitted, settleCommand } from './command-settlement';
 
 /**
  * Where a settler keeps its checkpoint: the position it may start again from (it never passes an unsettled claim).
@@ -146,7 +146,8 @@ export class ClaimSettler {
       if (this.stopped) break; // stop() waits for the settlement under way, not for the rest
       if (now - claim.seenAt < this.settleAfterMs) continue;
       const plan = planIn(commandId, claim.commitStream, await this.store.readStream(claim.planStream));
-      if (plan) this.options.onSettled?.(commandId, await settleCommand(this.store, plan));
+      // Catching up a long log, a commit may just not have come by yet: such a command was never interrupted.
+      if (plan && !(await isCommitted(this.store, plan))) this.options.onSettled?.(commandId, await settleCommand(this.store, plan));
       this.unsettled.delete(commandId);
     }
     this.saveCheckpoint();

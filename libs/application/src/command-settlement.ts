@@ -29,6 +29,15 @@ export const settleCommand = async (store: EventStore, plan: CommandPlan, now: (
   return 'completed';
 };
 
+/** The commit is on its stream at its planned place: the command is complete and nothing needs settling. */
+export const isCommitted = async (store: EventStore, plan: CommandPlan): Promise<boolean> => {
+  const commit = plan.writes.find((write) => write.streamName === plan.commitStream);
+  if (!commit || (typeof commit.expectedRevision !== 'bigint' && commit.expectedRevision !== 'no-stream')) return false;
+  const at = commit.expectedRevision === 'no-stream' ? 0n : commit.expectedRevision + 1n;
+  const [next] = await store.readStream(commit.streamName, { fromRevision: at, maxCount: 1 });
+  return next !== undefined && next.id === commit.events[0]?.id;
+};
+
 /** The commit's stream has moved past the planned revision without the commit: no claim more needs writing. */
 const commitRefused = async (store: EventStore, plan: CommandPlan): Promise<boolean> => {
   const commit = plan.writes.find((write) => write.streamName === plan.commitStream);
