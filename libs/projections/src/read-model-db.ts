@@ -8,7 +8,7 @@ import { READ_MODELS } from './read-models/read-models';
  * at another version has its read models dropped and recreated, its checkpoint with them, and the runner replays the
  * log from the start. Version 0 is a new file.
  */
-export const READ_MODEL_SCHEMA_VERSION = 5;
+export const READ_MODEL_SCHEMA_VERSION = 6;
 
 /** The projector's own tables, next to the read models': where it is in the log, and claims waiting for their commit. */
 const PROJECTOR_SCHEMA = `
