@@ -4,12 +4,8 @@ import { ClaimSettler, LedgerCommandHandler, fileSettlerCheckpoint } from '@chip
 import { CustodyError } from '@chip-ledger/domain';
 import { assetStream } from '@chip-ledger/domain';
 import type { BatchHandler, EventStore } from '@chip-ledger/event-store';
-import type { OpenedStore, StoreKind } from './command-ledger';
-import { CommandFactory, StoppingStore, openStore, projectAll, seedLedger } from './command-ledger';
-
-const until = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-};
+import type { CommandFactory, OpenedStore, StoreKind } from './command-ledger';
+import { StoppingStore, openSeededLedger, projectAll, until } from './command-ledger';
 
 describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('the claim settler and concurrent claims (%s)', (kind) => {
   let opened: OpenedStore;
@@ -17,13 +13,7 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('the claim settler and 
   let commands: CommandFactory;
 
   beforeEach(async () => {
-    opened = await openStore(kind);
-    handler = new LedgerCommandHandler(opened.store);
-    commands = new CommandFactory();
-    await seedLedger(handler, commands);
-    for (const [assetId, assetKind, model] of [['board-1', 'board', 'HGX'], ['board-2', 'board', 'HGX'], ['chip-1', 'chip', 'nvidia-h100-sxm'], ['chip-2', 'chip', 'nvidia-h100-sxm']] as const) {
-      await handler.execute(commands.make('maker', 'ManufactureAsset', { assetId, kind: assetKind, model, facilityId: 'fab' }));
-    }
+    ({ opened, handler, commands } = await openSeededLedger(kind, ['board-1', 'board-2', 'chip-1', 'chip-2']));
   });
   afterEach(() => opened.close());
 

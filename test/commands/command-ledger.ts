@@ -91,14 +91,37 @@ export class CommandFactory {
   }
 }
 
-/** Parties, two facilities (an assembly plant in TW, a datacenter in US) and `assets` of the given kinds at the plant. */
-export const seedLedger = async (handler: LedgerCommandHandler, commands: CommandFactory): Promise<void> => {
+/**
+ * Parties, two facilities (an assembly plant in TW, a datacenter in US) and the named assets at the plant: ids starting
+ * with `board` are boards, the others H100 chips.
+ */
+export const seedLedger = async (handler: LedgerCommandHandler, commands: CommandFactory, assetIds: readonly string[] = []): Promise<void> => {
   const run = (command: LedgerCommand) => handler.execute(command);
   for (const [partyId, country] of [['maker', 'TW'], ['carrier', 'TW'], ['dcop', 'US'], ['buyer', 'US']] as const) {
     await run(commands.make('admin', 'RegisterParty', { partyId, name: partyId, roles: [...ROLES[partyId]], country }));
   }
   await run(commands.make('admin', 'RegisterFacility', { facilityId: 'fab', name: 'Fab', kind: 'assembly', country: 'TW', operatorId: 'maker' }));
   await run(commands.make('admin', 'RegisterFacility', { facilityId: 'dc', name: 'DC', kind: 'datacenter', country: 'US', operatorId: 'dcop' }));
+  for (const assetId of assetIds) {
+    const board = assetId.startsWith('board');
+    await run(commands.make('maker', 'ManufactureAsset', { assetId, kind: board ? 'board' : 'chip', model: board ? 'HGX' : 'nvidia-h100-sxm', facilityId: 'fab' }));
+  }
+};
+
+/** A seeded ledger on one store, as the command-path specs open it before each test. */
+export type SeededLedger = { readonly opened: OpenedStore; readonly handler: LedgerCommandHandler; readonly commands: CommandFactory };
+
+export const openSeededLedger = async (kind: StoreKind, assetIds: readonly string[]): Promise<SeededLedger> => {
+  const opened = await openStore(kind);
+  const handler = new LedgerCommandHandler(opened.store);
+  const commands = new CommandFactory();
+  await seedLedger(handler, commands, assetIds);
+  return { opened, handler, commands };
+};
+
+/** Polls until the condition holds (the test's own timeout bounds the wait). */
+export const until = async (condition: () => boolean): Promise<void> => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 };
 
 /** Projects the whole log into a fresh read-model file, `batchSize` events per batch. */

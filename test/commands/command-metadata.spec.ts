@@ -1,6 +1,6 @@
 import { LedgerCommandHandler } from '@chip-ledger/application';
-import type { OpenedStore, StoreKind } from './command-ledger';
-import { CommandFactory, openStore, seedLedger } from './command-ledger';
+import type { CommandFactory, OpenedStore, StoreKind } from './command-ledger';
+import { openSeededLedger } from './command-ledger';
 
 /**
  * Correlation and causation travel in the command's metadata, and every event the command writes carries them in its
@@ -12,14 +12,7 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('a command\'s correlati
   let commands: CommandFactory;
 
   beforeEach(async () => {
-    opened = await openStore(kind);
-    handler = new LedgerCommandHandler(opened.store);
-    commands = new CommandFactory();
-    await seedLedger(handler, commands);
-    for (const assetId of ['board-1', 'chip-1', 'chip-2']) {
-      const assetKind = assetId.startsWith('board') ? 'board' : 'chip';
-      await handler.execute(commands.make('maker', 'ManufactureAsset', { assetId, kind: assetKind, model: 'nvidia-h100-sxm', facilityId: 'fab' }));
-    }
+    ({ opened, handler, commands } = await openSeededLedger(kind, ['board-1', 'chip-1', 'chip-2']));
   });
   afterEach(() => opened.close());
 

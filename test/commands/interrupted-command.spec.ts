@@ -3,8 +3,8 @@ import { assetStream, evolveAssetAt, initialAssetState } from '@chip-ledger/doma
 import type { Settlement } from '@chip-ledger/application';
 import { ClaimSettler, LedgerCommandHandler, StreamReader } from '@chip-ledger/application';
 import { CLAIM_RELEASED, type EventStore } from '@chip-ledger/event-store';
-import type { OpenedStore, StoreKind } from './command-ledger';
-import { CommandFactory, StoppingStore, openStore, portableDump, projectAll, seedLedger } from './command-ledger';
+import type { CommandFactory, OpenedStore, StoreKind } from './command-ledger';
+import { StoppingStore, openSeededLedger, portableDump, projectAll } from './command-ledger';
 
 /**
  * Fault test (1) of issue 10 (docs/adr/0001-multi-stream-commands.md): the process stops between the appends of a
@@ -44,13 +44,7 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('a multi-stream command
   let commands: CommandFactory;
 
   beforeEach(async () => {
-    opened = await openStore(kind);
-    handler = new LedgerCommandHandler(opened.store);
-    commands = new CommandFactory();
-    await seedLedger(handler, commands);
-    for (const [assetId, assetKind, model] of [['board-1', 'board', 'HGX'], ['chip-1', 'chip', 'nvidia-h100-sxm'], ['chip-2', 'chip', 'nvidia-h100-sxm']] as const) {
-      await handler.execute(commands.make('maker', 'ManufactureAsset', { assetId, kind: assetKind, model, facilityId: 'fab' }));
-    }
+    ({ opened, handler, commands } = await openSeededLedger(kind, ['board-1', 'chip-1', 'chip-2']));
   });
   afterEach(() => opened.close());
 

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { ClaimSettler, LedgerCommandHandler } from '@chip-ledger/application';
 import type { EventStore, RecordedEvent } from '@chip-ledger/event-store';
 import { ProjectionRunner, openReadModelDb } from '@chip-ledger/projections';
-import type { OpenedStore, StoreKind } from './command-ledger';
-import { CommandFactory, StoppingStore, openStore, seedLedger } from './command-ledger';
+import type { CommandFactory, OpenedStore, StoreKind } from './command-ledger';
+import { StoppingStore, openSeededLedger, until } from './command-ledger';
 
 /**
  * Shutdown order (the API stops the settler, then the read side, then closes the store): once `stop()` has
@@ -61,23 +61,12 @@ class ClosableGuard {
   }
 }
 
-const until = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-};
-
 describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('shutdown with work in flight (%s)', (kind) => {
   let opened: OpenedStore;
-  let handler: LedgerCommandHandler;
   let commands: CommandFactory;
 
   beforeEach(async () => {
-    opened = await openStore(kind);
-    handler = new LedgerCommandHandler(opened.store);
-    commands = new CommandFactory();
-    await seedLedger(handler, commands);
-    for (const [assetId, assetKind, model] of [['board-1', 'board', 'HGX'], ['chip-1', 'chip', 'nvidia-h100-sxm']] as const) {
-      await handler.execute(commands.make('maker', 'ManufactureAsset', { assetId, kind: assetKind, model, facilityId: 'fab' }));
-    }
+    ({ opened, commands } = await openSeededLedger(kind, ['board-1', 'chip-1']));
   });
   afterEach(() => opened.close());
 
