@@ -191,13 +191,14 @@ export class ProjectionRunner {
 
   /**
    * How far the read models are behind the store, from a measurement at most `maxAgeMs` old (concurrent callers
-   * share one). Reads the store: rejects (StoreUnavailable, ...) when it does not answer.
+   * share one; 0: a new one, even within the millisecond of the last). Reads the store: rejects (StoreUnavailable,
+   * ...) when it does not answer.
    */
   lag(maxAgeMs = 1000): Promise<ProjectionLag> {
     const cached = this.lastLag;
     if (cached) {
       return cached.then(
-        (lag) => (Date.now() - lag.measuredAt.getTime() <= maxAgeMs ? lag : this.measureLag()),
+        (lag) => (maxAgeMs > 0 && Date.now() - lag.measuredAt.getTime() <= maxAgeMs ? lag : this.measureLag()),
         () => this.measureLag(),
       );
     }
