@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { BenchReport, HttpOnlyReport } from './report';
 import { formatHttpOnlyReport, formatReport } from './report';
 import type { BenchOptions } from './run-bench';
-import { DEFAULTS, runBenchParts, runRebuildOnly } from './run-bench';
+import { DEFAULTS, runBenchParts, runRebuildOnly, runStoreOnly } from './run-bench';
 
 const positiveInt = (value: string): number => {
   const n = Number(value.replace(/_/g, ''));
@@ -46,12 +46,12 @@ const program = new Command('npm run bench --')
   .option('--dir <path>', 'scratch directory (default: a new one under the system temp directory)')
   .option('--keep', 'keep the scratch files')
   .option('--json', 'print the JSON report instead of the table')
-  .addHelpText('after', '\nBENCH_ONLY=http: only the HTTP section, with the in-process command paths it is compared with (one repetition of those; a few minutes).');
+  .addHelpText('after', '\nBENCH_ONLY=http: only the HTTP section, with the in-process command paths it is compared with (one repetition of those; a few minutes).\nBENCH_ONLY=store: only the command path and the bulk import, each against its raw append.');
 
-const onlyFromEnv = (value: string | undefined): 'http' | 'rebuild' | undefined => {
+const onlyFromEnv = (value: string | undefined): 'http' | 'rebuild' | 'store' | undefined => {
   if (value === undefined || value === '') return undefined;
-  if (value === 'http' || value === 'rebuild') return value;
-  throw new InvalidArgumentError(`BENCH_ONLY must be "http" or "rebuild" (or unset for the whole benchmark); got "${value}"`);
+  if (value === 'http' || value === 'rebuild' || value === 'store') return value;
+  throw new InvalidArgumentError(`BENCH_ONLY must be "http", "rebuild" or "store" (or unset for the whole benchmark); got "${value}"`);
 };
 
 const main = async () => {
@@ -82,6 +82,10 @@ const main = async () => {
   };
   if (options.only === 'rebuild') {
     process.stdout.write(`${await runRebuildOnly(options)}\n`);
+    return;
+  }
+  if (options.only === 'store') {
+    process.stdout.write(`${await runStoreOnly(options)}\n`);
     return;
   }
   const report = await runBenchParts(options);

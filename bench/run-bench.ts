@@ -46,8 +46,9 @@ export type BenchOptions = {
   /**
    * `http`: only what the HTTP figures need (the data set, the in-process command paths), then the HTTP section.
    * `rebuild`: only the rebuild against raw read-and-parse (runRebuildOnly).
+   * `store`: only the command path and the bulk import against their raw appends (runStoreOnly).
    */
-  readonly only?: 'http' | 'rebuild';
+  readonly only?: 'http' | 'rebuild' | 'store';
   readonly progress?: (message: string) => void;
 };
 
@@ -73,7 +74,11 @@ type Rep = {
   /** Raw single-event appends with synchronous=FULL, as many events as commandPathFull wrote. */
   rawSingleFull: Throughput;
   peerCommandPath: Throughput;
+  /** The bulk import at NORMAL, as the raw batched reference and the peer run. */
   bulkImport: Throughput;
+  /** The bulk import at FULL (the store's default), next to raw batched appends at FULL. */
+  bulkImportFull: Throughput;
+  rawBatchedFull: Throughput;
   rawSingle: Throughput;
   rawBatched: Throughput;
   peerBulk: Throughput;
@@ -172,14 +177,17 @@ export const runBenchParts = async (options: BenchOptions): Promise<BenchReport 
         await peer.close();
       }
 
-      say(`${rep}: bulk imports (ledger, raw 1 and ${100} per transaction, peer)`);
-      const bulkStore = openSqliteEventStore({ file: file('bulk.sqlite') });
+      say(`${rep}: bulk imports (ledger at NORMAL and FULL, raw 1 and ${100} per transaction, raw ${100} at FULL, peer)`);
+      const bulkStore = openSqliteEventStore({ file: file('bulk.sqlite'), synchronous: 'NORMAL' });
       const bulkImport = await runBulkImport(bulkStore, source).finally(() => bulkStore.close());
       const rawSingle = runRawAppend(file('raw-1.sqlite'), source, 1);
       const rawBatched = runRawAppend(file('raw-100.sqlite'), source, 100);
+      const bulkFullStore = openSqliteEventStore({ file: file('bulk-full.sqlite'), synchronous: 'FULL' });
+      const bulkImportFull = await runBulkImport(bulkFullStore, source).finally(() => bulkFullStore.close());
+      const rawBatchedFull = runRawAppend(file('raw-100-full.sqlite'), source, 100, undefined, 'FULL');
       const peerBulkStore = await EmmettPeerStore.open(file('peer-bulk.sqlite'));
       const peerBulk = await runBulkImport(peerBulkStore, source, peerEvents).finally(() => peerBulkStore.close());
-      for (const name of ['bulk.sqlite', 'raw-1.sqlite', 'raw-100.sqlite', 'peer-bulk.sqlite']) removeDb(file(name));
+      for (const name of ['bulk.sqlite', 'raw-1.sqlite', 'raw-100.sqlite', 'bulk-full.sqlite', 'raw-100-full.sqlite', 'peer-bulk.sqlite']) removeDb(file(name));
 
       say(`${rep}: rebuild of every read model, raw read-and-parse`);
       const readModels = file(`read-models-${r}.sqlite`);
@@ -190,7 +198,7 @@ export const runBenchParts = async (options: BenchOptions): Promise<BenchReport 
       const pointQuery = runPointQueries(readModels, queryIds);
       const rawPointQuery = runRawPointQueries(readModels, queryIds);
       repResults.push({
-        commandPath, commandPathFull, rawSingleFull, peerCommandPath, bulkImport, rawSingle, rawBatched, peerBulk, rebuild, rawRead, peerRead,
+        commandPath, commandPathFull, rawSingleFull, peerCommandPath, bulkImport, bulkImportFull, rawBatchedFull, rawSingle, rawBatched, peerBulk, rebuild, rawRead, peerRead,
         pointQuery, rawPointQuery, peerPointQuery,
       });
       removeDb(peerFile);
@@ -311,6 +319,38 @@ export const runRebuildOnly = async (options: BenchOptions): Promise<string> => 
     const ledger = median(rebuild);
     const raw = median(rawRead);
     return `rebuild.ledger ${Math.round(ledger)} events/s, rebuild.rawReadAndParse ${Math.round(raw)} events/s: ${(ledger / raw).toFixed(2)}× (medians of ${options.reps})`;
+  } finally {
+    if (!options.keep) rmSync(workDir, { recursive: true, force: true });
+  }
+};
+
+/**
+ * BENCH_ONLY=store: only (1) the command path at NORMAL against raw single-event appends and (2) the bulk import at
+ * NORMAL against raw batched appends, `reps` times, each next to its reference in the same repetition; prints the medians of
+ * the ratios. For work on the store and the command path on a shared machine.
+ */
+export const runStoreOnly = async (options: BenchOptions): Promise<string> => {
+  const plan = planDataset({ assets: options.assets, events: options.events });
+  const workDir = mkdtempSync(join(options.dir ?? tmpdir(), 'chip-ledger-bench-store-'));
+  const rate = (t: Throughput) => t.events / t.seconds;
+  try {
+    const commandPath: number[] = [];
+    const bulk: number[] = [];
+    for (let r = 1; r <= options.reps; r++) {
+      const ledgerFile = join(workDir, `ledger-${r}.sqlite`);
+      const store = openSqliteEventStore({ file: ledgerFile, synchronous: 'NORMAL' });
+      const ledger = rate(await runCommandPath(store, plan).finally(() => store.close()));
+      const rawSingle = rate(runRawAppend(join(workDir, 'raw-1.sqlite'), ledgerFile, 1));
+      const bulkStore = openSqliteEventStore({ file: join(workDir, 'bulk.sqlite'), synchronous: 'NORMAL' });
+      const bulkImport = rate(await runBulkImport(bulkStore, ledgerFile).finally(() => bulkStore.close()));
+      const rawBatched = rate(runRawAppend(join(workDir, 'raw-100.sqlite'), ledgerFile, 100));
+      for (const name of [`ledger-${r}.sqlite`, 'raw-1.sqlite', 'bulk.sqlite', 'raw-100.sqlite']) removeDb(join(workDir, name));
+      commandPath.push(ledger / rawSingle);
+      bulk.push(bulkImport / rawBatched);
+      options.progress?.(`rep ${r}: command path ${Math.round(ledger)} vs raw single ${Math.round(rawSingle)} events/s (${(ledger / rawSingle).toFixed(2)}×); ` +
+        `bulk import ${Math.round(bulkImport)} vs raw batched ${Math.round(rawBatched)} events/s (${(bulkImport / rawBatched).toFixed(2)}×)`);
+    }
+    return `command path vs raw single-event append ${median(commandPath).toFixed(2)}×, bulk import vs raw batched ${median(bulk).toFixed(2)}× (medians of ${options.reps})`;
   } finally {
     if (!options.keep) rmSync(workDir, { recursive: true, force: true });
   }
