@@ -41,6 +41,8 @@ const presentedKey = (request: FastifyRequest): string | undefined => {
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly lookUp: (secretHash: string) => ActiveApiKey | null;
+  /** Whether a route is public, by controller and handler, looked up once: route metadata is fixed once the app is built. */
+  private readonly publicRoutes = new WeakMap<object, WeakMap<object, boolean>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -54,11 +56,11 @@ export class ApiKeyGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const key = presentedKey(request);
     if (!key) throw new Unauthenticated('Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"');
-    if (READS.has(request.method)) await this.readSide.requireCaughtUp();
+    if (READS.has(request.method) && this.readSide.catchingUp) await this.readSide.requireCaughtUp();
     const hash = hashApiKey(key);
     let found = this.find(hash);
     if (!found) {
@@ -74,6 +76,19 @@ export class ApiKeyGuard implements CanActivate {
     if (!found) throw new Unauthenticated('Unknown or revoked API key');
     request.actor = { partyId: found.partyId, roles: found.roles };
     return true;
+  }
+
+  private isPublic(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.publicRoutes.get(controller);
+    if (!handlers) this.publicRoutes.set(controller, (handlers = new WeakMap()));
+    let isPublic = handlers.get(handler);
+    if (isPublic === undefined) {
+      isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [handler, controller]) === true;
+      handlers.set(handler, isPublic);
+    }
+    return isPublic;
   }
 
   /** The cache belongs to the generation being served (its triggers are on that file's connection). */
