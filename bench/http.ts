@@ -64,8 +64,9 @@ export const startApi = async (dataDir: string, synchronous: SqliteSynchronous =
     port: 0, dataDir, eventStoreConnectionString: undefined, eventStoreSynchronous: synchronous, readWaitMs: 5000, bodyLimit: '256kb',
     logLevel: 'info', metricsToken: undefined,
   };
-  // Logged as in production (an access line per request), into /dev/null rather than over the benchmark's report.
-  const app = await createLedgerApp(config, { logDestination: pino.destination('/dev/null'), logger: ['error'] });
+  // Logged as in production (an access line per request, written asynchronously), into /dev/null rather than over the
+  // benchmark's report.
+  const app = await createLedgerApp(config, { logDestination: pino.destination({ dest: '/dev/null', sync: false }), logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const handler = app.get(LedgerCommandHandler);
