@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { answerUnmetExpectationsAsProblems } from './http/client-error-answers';
+import { sendCommandAnswer } from './http/command-answer-headers';
 import { inflateBody, parseJsonBody, refusedBody } from './http/json-body-guard';
 import { ledgerHttpAdapter } from './http/ledger-http-adapter';
 import type { LedgerConfig } from '@chip-ledger/runtime';
@@ -20,6 +21,7 @@ export const configureApp = (app: NestFastifyApplication): NestFastifyApplicatio
   // Fastify's own parsers (JSON, plain text) give way to the one the API reads bodies with.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJsonBody);
+  fastify.addHook('preSerialization', sendCommandAnswer);
   answerUnmetExpectationsAsProblems(app.getHttpServer());
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);

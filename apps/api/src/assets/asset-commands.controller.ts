@@ -1,9 +1,8 @@
-import { Body, Controller, Param, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CommandContextParam } from '../http/command-context';
 import type { CommandContext } from '../http/command-context';
 import { CommandGateway } from '../http/command-gateway';
-import { CommandHeadersInterceptor } from '../http/command-headers.interceptor';
 import { ParseIdPipe } from '../http/ids';
 import { CustomsClearanceDto } from './dto/customs-clearance.dto';
 import { CustomsHoldDto } from './dto/customs-hold.dto';
@@ -25,7 +24,6 @@ const AssetId = () => Param('assetId', ParseIdPipe);
 /** Custody events, one endpoint each. Every rule lives in the domain; this only maps HTTP to commands. */
 @ApiTags('assets')
 @Controller('assets')
-@UseInterceptors(CommandHeadersInterceptor)
 export class AssetCommandsController {
   constructor(private readonly commands: CommandGateway) {}
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@chip-ledger/domain';
 import { NotPermitted, NotRegistered } from '@chip-ledger/domain';
@@ -8,7 +8,6 @@ import { readsEverything } from '../auth/read-access';
 import { CommandContextParam } from '../http/command-context';
 import type { CommandContext } from '../http/command-context';
 import { CommandGateway } from '../http/command-gateway';
-import { CommandHeadersInterceptor } from '../http/command-headers.interceptor';
 import { ParseIdPipe } from '../http/ids';
 import { ReadSide } from '../http/read-side';
 import { ApiCommand, ApiRead } from '../openapi/api-operations.decorator';
@@ -29,7 +28,6 @@ export class FacilitiesController {
   ) {}
 
   @Post()
-  @UseInterceptors(CommandHeadersInterceptor)
   @ApiCommand({ summary: 'Admin: register a facility (fab, assembly, warehouse, datacenter, port, recycler)', problems: [422] })
   register(@Body() dto: RegisterFacilityDto, @CommandContextParam() context: CommandContext) {
     return this.commands.run('RegisterFacility', dto, context);

@@ -1,7 +1,7 @@
 import type { CommandResponseDto } from './command-response.dto';
 
 /**
- * What a command request answers: the body, and what the headers say of the stream (CommandHeadersInterceptor sets
+ * What a command request answers: the body, and what the headers say of the stream (sendCommandAnswer sets
  * them). The gateway stays free of HTTP; the controller may swap the body (an issued key) and keep the headers.
  */
 export class CommandAnswer<Body = CommandResponseDto> {

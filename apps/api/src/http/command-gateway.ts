@@ -18,7 +18,7 @@ export type CommandInput<T extends LedgerCommandType> = CommandData<T> & { reado
 const splitOccurredAt = <T extends LedgerCommandType>({ occurredAt, ...data }: CommandInput<T>): [CommandData<T>, string | undefined] =>
   [data as unknown as CommandData<T>, occurredAt];
 
-/** Turns a validated request into a command, runs it, and says what it answered (CommandHeadersInterceptor sends it). */
+/** Turns a validated request into a command, runs it, and says what it answered (sendCommandAnswer sends it). */
 @Injectable()
 export class CommandGateway {
   constructor(

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '@chip-ledger/domain';
@@ -11,7 +11,6 @@ import { CommandContextParam } from '../http/command-context';
 import type { CommandContext } from '../http/command-context';
 import type { CommandAnswer } from '../http/command-answer';
 import { CommandGateway } from '../http/command-gateway';
-import { CommandHeadersInterceptor } from '../http/command-headers.interceptor';
 import { ParseIdPipe } from '../http/ids';
 import { ReadSide } from '../http/read-side';
 import { ApiCommand, ApiRead } from '../openapi/api-operations.decorator';
@@ -32,14 +31,12 @@ export class PartiesController {
   ) {}
 
   @Post('parties')
-  @UseInterceptors(CommandHeadersInterceptor)
   @ApiCommand({ summary: 'Admin: register a party (manufacturer, carrier, operator, customs, investigator, admin)', problems: [422] })
   register(@Body() dto: RegisterPartyDto, @CommandContextParam() context: CommandContext) {
     return this.commands.run('RegisterParty', dto, context);
   }
 
   @Post('parties/:partyId/api-keys')
-  @UseInterceptors(CommandHeadersInterceptor)
   @ApiCommand({
     summary: 'Admin: issue an API key for a party. The key is in this answer only.',
     response: IssuedApiKeyDto, problems: [404], idempotent: false,
@@ -54,7 +51,6 @@ export class PartiesController {
   }
 
   @Delete('parties/:partyId/api-keys/:keyId')
-  @UseInterceptors(CommandHeadersInterceptor)
   @ApiCommand({ summary: 'Admin: revoke an API key', status: 200, problems: [404, 422] })
   revokeKey(@PartyId() partyId: string, @Param('keyId', ParseIdPipe) keyId: string, @CommandContextParam() context: CommandContext) {
     return this.commands.run('RevokeApiKey', { partyId, keyId }, context);
