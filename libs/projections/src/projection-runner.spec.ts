@@ -162,7 +162,7 @@ describe('projection runner', () => {
     await reach(runner, more);
   });
 
-  it('rebuilds on a rollback journal when it has the file to itself, in WAL otherwise, and leaves it in WAL', async () => {
+  it('rebuilds on a rollback journal when it has the file to itself, in WAL otherwise, and leaves it in WAL with its page cache', async () => {
     const script = new LedgerScript(ledger.store);
     await runCustodyScenario(script);
     const db = ledger.readModels();
@@ -194,6 +194,7 @@ describe('projection runner', () => {
     expect(modes).toEqual(['truncate', 'wal']);
     expect(db.connection.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.connection.pragma('synchronous', { simple: true })).toBe(1); // NORMAL, as configured
+    expect(db.connection.pragma('cache_size', { simple: true })).toBe(-64 * 1024); // the default 64 MiB, not the rebuild's
     const rebuilt = ledger.readModels('rebuilt.sqlite');
     await ledger.runner(rebuilt).rebuild();
     expect(dumpReadModels(db)).toEqual(dumpReadModels(rebuilt));
