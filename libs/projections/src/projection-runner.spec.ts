@@ -167,6 +167,8 @@ describe('projection runner', () => {
     await runCustodyScenario(script);
     const db = ledger.readModels();
     const modes: unknown[] = [];
+    /** Before each batch of a rebuild is applied: the page cache and the indexes it writes with. */
+    const beforeBatches: { cacheSize: unknown; indexes: string[] }[] = [];
     // The runner reads the end of the log once the rebuild has begun: note the journal then.
     const store = new Proxy(ledger.store, {
       get: (target, key) => {
@@ -176,12 +178,32 @@ describe('projection runner', () => {
             return target.readAll(options);
           };
         }
+        if (key === 'subscribeToAll') {
+          return (options: SubscribeToAllOptions, handler: BatchHandler) => target.subscribeToAll(options, (batch) => {
+            beforeBatches.push({
+              cacheSize: db.connection.pragma('cache_size', { simple: true }),
+              indexes: indexes(db).filter((name) => !name.startsWith('sqlite_')),
+            });
+            return handler(batch);
+          });
+        }
         const value: unknown = Reflect.get(target, key);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
     const runner = ledger.runner(db, { rebuildBatchSize: 10 }, store);
     await runner.rebuild();
+    const [first, ...later] = beforeBatches;
+    expect(first).toEqual({ cacheSize: -64 * 1024, indexes: expect.arrayContaining(['assets_by_owner', 'assets_by_parent']) });
+    // Past its first batch: a small page cache, and of the secondary indexes only the one the projector reads through
+    // (a container's contents).
+    expect(later.length).toBeGreaterThan(1);
+    for (const batch of later) {
+      expect(batch.cacheSize).toBe(-16 * 1024);
+      expect(batch.indexes).toContain('assets_by_parent');
+      expect(batch.indexes).not.toContain('assets_by_owner');
+      expect(batch.indexes).not.toContain('asset_events_by_asset');
+    }
     const other = new Database(db.file, { readonly: true }); // another reader of the file (it has read: WAL is shared)
     try {
       const count = other.prepare<[], number>('SELECT count(*) FROM assets').pluck();

@@ -119,7 +119,8 @@ export class ReadModelDb {
    * For a full rebuild (emptied tables, a few large transactions): a rollback journal (TRUNCATE, synchronous FULL)
    * instead of WAL, so each page is written once rather than to the WAL and again by the checkpoint (measured: the
    * commit of a 20k-event rebuild batch 75 -> 35 ms), and, once `dropIndexes` is called, no secondary indexes until
-   * the end (SECONDARY_INDEXES), and meanwhile a small page cache (BULK_LOAD_CACHE_MB): without them it only appends.
+   * the end (SECONDARY_INDEXES but those the projector reads through), and meanwhile a small page cache
+   * (BULK_LOAD_CACHE_MB): without them it mostly appends.
    * Still crash-safe: a transaction cut short is rolled back from the journal on the next open, a new pages' journal
    * costs nothing, and opening the file creates any index missing. Leaving WAL needs the file to itself: when another
    * connection has it open this does nothing (at once, without waiting) and the rebuild runs as before, in WAL and
@@ -148,7 +149,7 @@ export class ReadModelDb {
         if (dropped || !db.open) return;
         dropped = true;
         db.transaction(() => {
-          for (const { name } of SECONDARY_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
+          for (const { name, projectorReads } of SECONDARY_INDEXES) if (!projectorReads) db.exec(`DROP INDEX IF EXISTS ${name}`);
         })();
         db.pragma(cacheSizePragma(Math.min(BULK_LOAD_CACHE_MB, this.cacheMb)));
       },

@@ -31,8 +31,11 @@ export type ReadModelProjection = {
   readonly discard?: () => void;
 };
 
-/** An index built after the tables; a rebuild drops it after its first batch and builds it again at its end. */
-export type SecondaryIndex = { readonly name: string; readonly on: string; readonly unique?: true };
+/**
+ * An index built after the tables; a rebuild drops it after its first batch and builds it again at its end, unless the
+ * projector itself reads through it (`projectorReads`: kept up to date all along).
+ */
+export type SecondaryIndex = { readonly name: string; readonly on: string; readonly unique?: true; readonly projectorReads?: true };
 
 /**
  * One read model: its tables (it alone writes them), how it writes them, and (next to it, in its folder) the queries

@@ -45,6 +45,8 @@ export const ASSETS_INDEXES: readonly SecondaryIndex[] = [
   { name: 'assets_by_country', on: 'assets (country, asset_id)' },
   { name: 'assets_by_status', on: 'assets (status, asset_id)' },
   { name: 'assets_by_model', on: 'assets (model, asset_id)' },
-  { name: 'assets_by_parent', on: 'assets (parent_id, asset_id)' },
+  // The asset graph reads a container's contents through it when it reloads the container (assetRowReader.childrenOf):
+  // without it, a rebuild that outgrows its asset cache scans the whole table for each container it touches again.
+  { name: 'assets_by_parent', on: 'assets (parent_id, asset_id)', projectorReads: true },
   { name: 'assets_by_serial_number', on: 'assets (serial_number, asset_id)' },
 ];
