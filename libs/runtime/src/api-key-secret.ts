@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * API keys are 256-bit random secrets, so a plain SHA-256 is a sound stored form (no salt or slow hash needed:
@@ -6,4 +6,5 @@ import { createHash, randomBytes } from 'node:crypto';
  */
 export const generateApiKey = (): string => `cl_${randomBytes(32).toString('base64url')}`;
 
-export const hashApiKey = (apiKey: string): string => createHash('sha256').update(apiKey, 'utf8').digest('hex');
+/** Every authenticated request hashes its key: node:crypto's one-shot hash, not a Hash object per request. */
+export const hashApiKey = (apiKey: string): string => hash('sha256', apiKey, 'hex');
