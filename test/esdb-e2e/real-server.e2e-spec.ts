@@ -15,7 +15,8 @@ const SKIPPED = 'the HTTP API on a real EventStoreDB (set EVENTSTORE_CONNECTION_
 
 const describeOnRealServer = (body: (connectionString: string) => void): void => {
   if (realServer) describe(`the HTTP API on the EventStoreDB at ${realServer.replace(/\/\/[^@/]*@/, '//')}`, () => body(realServer));
-  else describe.skip(SKIPPED, () => it('runs a custody journey, a keyed retry, a race and /health on that server', () => undefined));
+  // Skipped, the real tests are listed as skipped by name (their hooks never run, so no connection string is needed).
+  else describe.skip(SKIPPED, () => body(''));
 };
 
 describeOnRealServer((connectionString) => {
