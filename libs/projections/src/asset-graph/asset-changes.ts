@@ -23,11 +23,15 @@ export type EventContext = {
 /** An asset's effective state just after an event (a packed asset's comes from its outermost container). */
 export type EffectiveSnapshot = {
   readonly status: AssetStatus;
+  /** Null in transit or missing. */
   readonly facilityId: string | null;
+  /** Country of `facilityId`. */
   readonly country: string | null;
   readonly ownerId: string;
   readonly custodianId: string;
+  /** Direct container. */
   readonly parentId: string | null;
+  /** Outermost container, or the asset itself. */
   readonly rootId: string;
 };
 

@@ -1,28 +1,13 @@
-import type { AssetFlag, AssetKind, AssetStatus, CustomsHold, Installation, Shipment } from '@chip-ledger/domain';
+import type { Asset, AssetFlag, AssetStatus, CustomsHold, Installation, Shipment } from '@chip-ledger/domain';
+import type { EffectiveSnapshot } from '../../asset-graph/asset-changes';
 
 /**
  * An asset as the world sees it. A packed asset is wherever its outermost container (`rootId`) is: status,
  * facilityId, country, custodianId, shipment, customsHold and installation come from that container.
  * `ownStatus` is the asset's own status (frozen while packed). Positions are encoded (`encodePosition`).
  */
-export type AssetView = {
-  readonly assetId: string;
-  readonly kind: AssetKind;
-  readonly model: string;
-  readonly serialNumber: string | null;
-  readonly manufacturerId: string;
-  readonly status: AssetStatus;
+export type AssetView = Pick<Asset, 'assetId' | 'kind' | 'model' | 'serialNumber' | 'manufacturerId'> & EffectiveSnapshot & {
   readonly ownStatus: AssetStatus;
-  /** Null in transit or missing. */
-  readonly facilityId: string | null;
-  /** Country of `facilityId`. */
-  readonly country: string | null;
-  readonly ownerId: string;
-  readonly custodianId: string;
-  /** Direct container. */
-  readonly parentId: string | null;
-  /** Outermost container, or the asset itself. */
-  readonly rootId: string;
   /** Sticky: acquired by the asset's own events or by its containers' while it was inside them. */
   readonly flags: readonly AssetFlag[];
   readonly customsHold: CustomsHold | null;
