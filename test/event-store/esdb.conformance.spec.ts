@@ -20,17 +20,15 @@ describeEventStoreConformance(
 );
 
 const realServer = process.env.EVENTSTORE_CONNECTION_STRING;
-if (realServer) {
+const conformanceOnRealServer = (connectionString: string): void =>
   describeEventStoreConformance(
-    `EventStoreDB adapter against ${realServer.replace(/\/\/[^@/]*@/, '//')}`,
+    `EventStoreDB adapter against ${connectionString.replace(/\/\/[^@/]*@/, '//')}`,
     async () => {
-      const store = openEsdbEventStore({ connectionString: realServer });
+      const store = openEsdbEventStore({ connectionString });
       return { store, close: () => store.close() };
     },
     { atomicMultiStreamAppend: false },
   );
-} else {
-  describe.skip('EventStore conformance: a real EventStoreDB (set EVENTSTORE_CONNECTION_STRING to run against a real server)', () => {
-    it('runs the same suite against the server named by EVENTSTORE_CONNECTION_STRING', () => undefined);
-  });
-}
+if (realServer) conformanceOnRealServer(realServer);
+// Skipped, the real tests are listed as skipped by name (their hooks never run, so no connection string is needed).
+else describe.skip('a real EventStoreDB (set EVENTSTORE_CONNECTION_STRING to run against a real server)', () => conformanceOnRealServer(''));
