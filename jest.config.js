@@ -5,9 +5,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['libs', 'apps', 'test', 'bench'].filter((dir) => existsSync(`${__dirname}/${dir}`)).map((dir) => `<rootDir>/${dir}`),
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'], '/node_modules/.+\\.js$': ['@swc/jest'] },
-  // @fastify/static (the Swagger UI) requires content-disposition 1, an ES module: Node 20 loads it, jest 30 needs it compiled.
-  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleNameMapper: {
     '^@chip-ledger/domain$': '<rootDir>/libs/domain/src',
     '^@chip-ledger/event-store$': '<rootDir>/libs/event-store/src',
