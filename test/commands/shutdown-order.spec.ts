@@ -70,7 +70,8 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('shutdown with work in 
   });
   afterEach(() => opened.close());
 
-  it('the claim settler stopped while it settles a command: stop() waits for that settlement, and nothing touches the store after it', async () => {
+  /** A pack interrupted after its claims, and a started settler (on a store that can be closed under it) that has seen it. */
+  const settlerWithAnInterruptedPack = async () => {
     const pack = commands.make('maker', 'PackAssets', { parentId: 'board-1', childIds: ['chip-1'] });
     await new LedgerCommandHandler(new StoppingStore(opened.store, 1).store).execute(pack).catch(() => undefined);
     const guard = new ClosableGuard(opened.store);
@@ -81,6 +82,11 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('shutdown with work in 
     });
     await settler.start();
     await until(() => settler.pending === 1);
+    return { pack, guard, settled, errors, settler };
+  };
+
+  it('the claim settler stopped while it settles a command: stop() waits for that settlement, and nothing touches the store after it', async () => {
+    const { pack, guard, settled, errors, settler } = await settlerWithAnInterruptedPack();
 
     const reading = guard.holdNextRead();
     const checking = settler.check();
@@ -95,16 +101,7 @@ describe.each(['sqlite', 'eventstoredb'] as StoreKind[])('shutdown with work in 
   });
 
   it('the claim settler stopped with a command still to settle: a late check settles nothing and touches nothing', async () => {
-    const pack = commands.make('maker', 'PackAssets', { parentId: 'board-1', childIds: ['chip-1'] });
-    await new LedgerCommandHandler(new StoppingStore(opened.store, 1).store).execute(pack).catch(() => undefined);
-    const guard = new ClosableGuard(opened.store);
-    const settled: string[] = [];
-    const errors: unknown[] = [];
-    const settler = new ClaimSettler(guard.store, {
-      settleAfterMs: 0, checkIntervalMs: 3_600_000, onSettled: (id, outcome) => settled.push(`${id} ${outcome}`), onError: (e) => errors.push(e),
-    });
-    await settler.start();
-    await until(() => settler.pending === 1);
+    const { guard, settled, errors, settler } = await settlerWithAnInterruptedPack();
     await settler.stop();
     guard.close();
     await settler.check(); // a timer tick that was already under way when the API shut down
